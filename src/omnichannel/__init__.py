@@ -1,0 +1,1 @@
+"""Omnichannel retail warehouse: generator, quality checks, publish and CLI."""
