@@ -79,14 +79,24 @@ def dbt_env(duckdb_path: Path, raw_dir: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def warehouse(fixture_world: FixtureWorld, tmp_path_factory: pytest.TempPathFactory) -> BuiltWarehouse:
-    """`dbt build` (seeds, models, data tests, unit tests) of the whole project on the fixture world."""
+def warehouse(
+    fixture_world: FixtureWorld, tmp_path_factory: pytest.TempPathFactory
+) -> BuiltWarehouse:
+    """`dbt build` (seeds, models, data and unit tests) of the project on the fixture world."""
     root = tmp_path_factory.mktemp("warehouse")
     duckdb_path = root / "warehouse.duckdb"
     target_dir = root / "target"
     env = dbt_env(duckdb_path, fixture_world.raw_dir)
     outcome = run_dbt(
-        ["build", "--target", "test", "--target-path", str(target_dir), "--log-path", str(root / "logs")],
+        [
+            "build",
+            "--target",
+            "test",
+            "--target-path",
+            str(target_dir),
+            "--log-path",
+            str(root / "logs"),
+        ],
         env=env,
     )
     return BuiltWarehouse(fixture_world, duckdb_path, target_dir, outcome, env)

@@ -26,7 +26,9 @@ def test_build_ran_models_tests_and_unit_tests(warehouse):
     ]
 
 
-@pytest.mark.skipif(not SHARED_RULES.exists(), reason="shared project-structure rules not beside the repo")
+@pytest.mark.skipif(
+    not SHARED_RULES.exists(), reason="shared project-structure rules not beside the repo"
+)
 def test_manifest_follows_project_structure_rules(warehouse):
     manifest = Path(warehouse.target_dir) / "manifest.json"
     completed = subprocess.run(
