@@ -22,10 +22,24 @@ def build(
     select: str = typer.Option(None, "--select", "-s", help="dbt selector; default: everything."),
     target: str = typer.Option(None, "--target", "-t", help="dbt target (dev, test, spark_ci)."),
     full_refresh: bool = typer.Option(False, "--full-refresh", help="Rebuild incremental models."),
+    publish: bool = typer.Option(
+        True, "--publish/--no-publish", help="Publish the build when every test passed."
+    ),
 ) -> None:
-    """Run `dbt build` from the project root and list the failing nodes on failure."""
-    from omnichannel.dbt_runner import run_dbt
+    """Build with dbt (models, tests), then publish the warehouse if the audit passed.
 
+    The build writes data/build/warehouse.duckdb; only a green build is copied,
+    atomically, to data/published/warehouse.duckdb, the file BI tools read.
+    """
+    import json
+
+    import duckdb
+
+    from omnichannel.dbt_runner import run_dbt
+    from omnichannel.paths import BUILD_WAREHOUSE, PUBLISHED_DIR, PUBLISHED_WAREHOUSE, RAW_DIR
+    from omnichannel.publish import PublishAttempt, publish_atomically, record_attempt, utc_now
+
+    started_at = utc_now()
     args = ["build"]
     if select:
         args += ["--select", select]
@@ -34,12 +48,48 @@ def build(
     if full_refresh:
         args.append("--full-refresh")
     outcome = run_dbt(args)
+    generation_file = RAW_DIR / "_generation.json"
+    generation = json.loads(generation_file.read_text()) if generation_file.exists() else None
+    publishing = publish and not select and target in (None, "dev")
     if not outcome.success:
-        console.print("[red]dbt build failed[/red]")
+        console.print("[red]dbt build failed[/red]; the published warehouse is unchanged:")
         for failure in outcome.failures:
             console.print(f"  - {failure}")
+        if publishing:
+            record_attempt(
+                PUBLISHED_DIR,
+                PublishAttempt(started_at, utc_now(), False, generation, outcome.failures),
+            )
         raise typer.Exit(code=1)
     console.print("[green]dbt build succeeded[/green]")
+    if publishing:
+        with duckdb.connect(str(BUILD_WAREHOUSE)) as connection:
+            connection.execute("checkpoint")
+        publish_atomically(BUILD_WAREHOUSE, PUBLISHED_WAREHOUSE)
+        record_attempt(PUBLISHED_DIR, PublishAttempt(started_at, utc_now(), True, generation))
+        console.print(f"published {PUBLISHED_WAREHOUSE}")
+
+
+@app.command()
+def status() -> None:
+    """When the published warehouse was built, from which raw data, and whether a newer build failed."""
+    import json
+
+    from omnichannel.paths import PUBLISHED_DIR
+    from omnichannel.publish import read_status
+
+    current = read_status(PUBLISHED_DIR)
+    if not current:
+        console.print("nothing published yet: run `omnichannel build`")
+        raise typer.Exit(code=1)
+    print(json.dumps(current, indent=2, sort_keys=True))
+    last_attempt, last_published = current.get("last_attempt"), current.get("last_published")
+    if last_attempt and not last_attempt["succeeded"]:
+        console.print(
+            f"[yellow]the newest build ({last_attempt['started_at']}) failed; "
+            f"BI tools still read the build of "
+            f"{last_published['started_at'] if last_published else 'nothing'}[/yellow]"
+        )
 
 
 def main() -> None:
