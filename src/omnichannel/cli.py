@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 from rich.console import Console
 
@@ -15,6 +17,42 @@ console = Console(stderr=True)
 @app.callback()
 def main_callback() -> None:
     """Omnichannel retail warehouse: generate demo extracts, check them, build with dbt."""
+
+
+@app.command()
+def generate(
+    scale: float = typer.Option(
+        1.0, help="World size: 1 is about 10,000 people; rows grow linearly."
+    ),
+    days: int = typer.Option(365, help="Days simulated."),
+    start: str = typer.Option("2025-01-01", help="First day, YYYY-MM-DD."),
+    seed: int = typer.Option(42, help="Random seed: same seed, same bytes."),
+    out: Path = typer.Option(Path("data/raw"), help="Where the raw extracts go."),
+    truth: Path = typer.Option(
+        Path("data/truth"), help="Where the ground truth goes (never read by dbt)."
+    ),
+    skip_if_current: bool = typer.Option(
+        False, "--skip-if-current", help="Do nothing when OUT already holds this world."
+    ),
+) -> None:
+    """Simulate the retailer and write every raw extract and its ground truth."""
+    import datetime as dt
+
+    from omnichannel.generate import generate_world, is_up_to_date
+
+    try:
+        first_day = dt.date.fromisoformat(start)
+    except ValueError:
+        console.print(f"[red]--start must be a date YYYY-MM-DD, got {start!r}[/red]")
+        raise typer.Exit(code=2) from None
+    if skip_if_current and is_up_to_date(out, scale, days, first_day, seed):
+        console.print(f"{out} already holds this world (scale {scale}, {days} days, seed {seed})")
+        return
+    report = generate_world(scale, days, first_day, seed, out, truth, show_progress=True)
+    console.print(
+        f"wrote {report['total_rows']:,} rows in {report['seconds']:.1f} s "
+        f"({report['rows_per_second']:,} rows/s) to {out}; truth in {truth}"
+    )
 
 
 @app.command()

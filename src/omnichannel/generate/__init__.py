@@ -1,0 +1,125 @@
+"""The simulated omnichannel world: raw extracts with their mess, and the truth behind them.
+
+`generate_world` simulates people and what every system records of them
+(`world`, `extracts`), plants the defects real extracts have (`mess`),
+writes the extracts as hive-partitioned Parquet (`writer`) following the
+contract in `schema`, and writes the truth (`truth`) beside them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import time
+from pathlib import Path
+
+import numpy as np
+
+from omnichannel.generate.schema import TABLES
+
+GENERATION_FILE = "_generation.json"
+GENERATOR_VERSION = 1
+
+
+def _parameters(scale: float, days: int, start: dt.date, seed: int) -> dict:
+    return {
+        "scale": scale,
+        "days": days,
+        "start": start.isoformat(),
+        "seed": seed,
+        "generator_version": GENERATOR_VERSION,
+    }
+
+
+def is_up_to_date(out: Path, scale: float, days: int, start: dt.date, seed: int) -> bool:
+    """True when `out` already holds a complete world made with these parameters."""
+    marker = Path(out) / GENERATION_FILE
+    if not marker.exists():
+        return False
+    return json.loads(marker.read_text()).get("parameters") == _parameters(scale, days, start, seed)
+
+
+def generate_world(
+    scale: float,
+    days: int,
+    start: dt.date,
+    seed: int,
+    out: Path,
+    truth: Path,
+    show_progress: bool = True,
+) -> dict:
+    """Simulate the world and write every raw table of `schema.TABLES` plus the truth.
+
+    Returns the parameters, rows per table, seconds and rows per second.
+    """
+    from rich.progress import Progress
+
+    from omnichannel.generate.extracts import (
+        build_extracts,
+        build_inventory_extracts,
+        build_more_extracts,
+        build_relationship_extracts,
+    )
+    from omnichannel.generate.mess import plant_defects
+    from omnichannel.generate.truth import compute_truth, source_records
+    from omnichannel.generate.world import simulate
+    from omnichannel.generate.writer import write_table
+
+    if days < 1 or scale <= 0:
+        raise ValueError("days must be >= 1 and scale > 0")
+    started = time.perf_counter()
+    out, truth = Path(out), Path(truth)
+    for folder in (out, truth):
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+    steps = [
+        "simulate",
+        "extracts",
+        "truth",
+        "mess",
+        *[t.qualified_name for t in TABLES],
+        "truth files",
+    ]
+    with Progress(disable=not show_progress, transient=True) as progress:
+        task = progress.add_task("generating", total=len(steps))
+        world = simulate(scale, days, start, seed)
+        progress.advance(task)
+        extracts = build_extracts(world)
+        build_more_extracts(world, extracts)
+        build_relationship_extracts(world, extracts)
+        build_inventory_extracts(world, extracts)
+        progress.advance(task)
+        truth_tables = compute_truth(world, extracts)
+        records = source_records(extracts, world.people)
+        progress.advance(task)
+        defects = plant_defects(world.tables["_rngs"][11], extracts, days, world.tables["_start"])
+        progress.advance(task)
+        calendar = world.tables["_start"] + np.arange(days)
+        rows: dict[str, int] = {}
+        for table in TABLES:
+            progress.update(task, description=f"writing {table.qualified_name}")
+            rows[table.qualified_name] = int(
+                write_table(extracts[table.qualified_name], table, out, calendar)
+            )
+            progress.advance(task)
+        records.to_parquet(truth / "source_records.parquet", index=False)
+        truth_tables["orders"].to_parquet(truth / "orders.parquet", index=False)
+        truth_tables["sessions"].to_parquet(truth / "sessions.parquet", index=False)
+        defects.to_parquet(truth / "defects.parquet", index=False)
+        (truth / "kpis.json").write_text(json.dumps(truth_tables["kpis"], indent=2, sort_keys=True))
+        progress.advance(task)
+    seconds = time.perf_counter() - started
+    total = sum(rows.values())
+    report = {
+        "parameters": _parameters(scale, days, start, seed),
+        "rows": rows,
+        "total_rows": total,
+        "seconds": round(seconds, 3),
+        "rows_per_second": round(total / seconds) if seconds else None,
+    }
+    (out / GENERATION_FILE).write_text(
+        json.dumps({"parameters": report["parameters"], "rows": rows}, indent=2, sort_keys=True)
+    )
+    return report

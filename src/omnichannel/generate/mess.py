@@ -1,0 +1,184 @@
+"""Plant the mess real extracts have, and record every instance of it.
+
+Two kinds of defect, so that the clean world's KPIs stay recoverable:
+- *repairable* defects change how a true record is written (case, padding,
+  local time offsets, lower-case currency, a re-sent copy, a missing
+  customer); staging repairs or deduplicates them;
+- *rejectable* defects are extra rows no true event stands behind (a line with
+  a negative quantity or an unknown SKU, a refund above its order, a row with
+  no key or an unparseable timestamp); staging quarantines them.
+Each instance is one row of ``defects``: (defect_kind, source_system,
+source_table, source_record_id, detail).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+DEFECT_COLUMNS = ["defect_kind", "source_system", "source_table", "source_record_id", "detail"]
+
+
+def _record(defects: list[pd.DataFrame], kind: str, table: str, ids, detail: str = "") -> None:
+    system, name = table.split(".")
+    ids = pd.Series(ids, dtype=object).astype(str)
+    defects.append(
+        pd.DataFrame(
+            {
+                "defect_kind": kind,
+                "source_system": system,
+                "source_table": name,
+                "source_record_id": ids.to_numpy(),
+                "detail": detail,
+            }
+        )
+    )
+
+
+def _sample(rng: np.random.Generator, n: int, rate: float, minimum: int = 1) -> np.ndarray:
+    """Row positions to spoil: about ``rate`` of ``n``, at least ``minimum`` when there are rows."""
+    if n == 0:
+        return np.array([], dtype=np.int64)
+    k = max(minimum, int(round(n * rate)))
+    return np.sort(rng.choice(n, size=min(k, n), replace=False))
+
+
+def plant_defects(
+    rng: np.random.Generator, out: dict[str, pd.DataFrame], days: int, start: np.datetime64
+) -> pd.DataFrame:
+    defects: list[pd.DataFrame] = []
+
+    # ---- re-sent rows: exact copies with the same key
+    for table, key, rate in (
+        ("web_analytics.events", "event_id", 0.01),
+        ("app_analytics.events", "event_id", 0.005),
+        ("messaging.engagements", "engagement_id", 0.005),
+        ("ecommerce.orders", "order_id", 0.01),
+        ("store_pos.transactions", "transaction_id", 0.002),
+    ):
+        frame = out[table]
+        picked = _sample(rng, len(frame), rate)
+        copies = frame.iloc[picked]
+        out[table] = pd.concat([frame, copies], ignore_index=True)
+        _record(defects, "duplicate_row", table, copies[key])
+
+    # ---- app timestamps written in local time with their offset (same instant)
+    app = out["app_analytics.events"]
+    picked = _sample(rng, len(app), 0.05)
+    utc = pd.to_datetime(app["event_ts"].iloc[picked], format="%Y-%m-%dT%H:%M:%SZ", utc=True)
+    local = utc.dt.tz_convert("Europe/Berlin")
+    app.loc[app.index[picked], "event_ts"] = (
+        local.dt.strftime("%Y-%m-%dT%H:%M:%S%z")
+        .str.replace(r"(\d{2})(\d{2})$", r"\1:\2", regex=True)
+        .to_numpy()
+    )
+    _record(defects, "local_timestamp", "app_analytics.events", app["event_id"].iloc[picked])
+
+    # ---- lower-case currency codes
+    for table, key in (
+        ("ecommerce.orders", "order_id"),
+        ("store_pos.transactions", "transaction_id"),
+        ("marketplace.orders", "marketplace_order_id"),
+    ):
+        frame = out[table]
+        picked = _sample(rng, len(frame), 0.02)
+        frame.loc[frame.index[picked], "currency"] = (
+            frame["currency"].iloc[picked].str.lower().to_numpy()
+        )
+        _record(defects, "lowercase_currency", table, frame[key].iloc[picked])
+
+    # ---- placeholder identifiers shared by many people
+    orders = out["ecommerce.orders"]
+    picked = _sample(rng, len(orders), 0.01)
+    orders.loc[orders.index[picked], "email"] = "test@test.com"
+    _record(
+        defects,
+        "junk_identifier",
+        "ecommerce.orders",
+        orders["order_id"].iloc[picked],
+        "email test@test.com",
+    )
+    tx = out["store_pos.transactions"]
+    no_card = np.flatnonzero(tx["loyalty_card_number"].isna().to_numpy())
+    picked = no_card[_sample(rng, len(no_card), 0.05)] if len(no_card) else no_card
+    tx.loc[tx.index[picked], "loyalty_card_number"] = (
+        "L9" + tx["store_id"].iloc[picked].str[1:] + "0000000"
+    )
+    _record(
+        defects,
+        "junk_identifier",
+        "store_pos.transactions",
+        tx["transaction_id"].iloc[picked],
+        "store default loyalty card",
+    )
+    contacts = out["crm.contacts"]
+    junk_phone = contacts["phone"] == "0000000000"
+    _record(
+        defects,
+        "junk_identifier",
+        "crm.contacts",
+        contacts.loc[junk_phone, "contact_id"],
+        "phone 0000000000",
+    )
+
+    # ---- orders with no customer at all (a true sale whose buyer is lost)
+    picked = _sample(rng, len(orders), 0.003)
+    orders.loc[orders.index[picked], ["customer_account_id", "email"]] = None
+    _record(defects, "missing_customer", "ecommerce.orders", orders["order_id"].iloc[picked])
+
+    # ---- extra rows that staging must reject
+    for table, key, order_key in (
+        ("ecommerce.order_lines", "order_line_id", "order_id"),
+        ("store_pos.transaction_lines", "transaction_line_id", "transaction_id"),
+    ):
+        frame = out[table]
+        for kind, rate in (("negative_quantity", 0.003), ("unknown_sku", 0.003)):
+            picked = _sample(rng, len(frame), rate)
+            bad = frame.iloc[picked].copy()
+            bad[key] = bad[key].astype(str) + ("-NEG" if kind == "negative_quantity" else "-SKU")
+            if kind == "negative_quantity":
+                bad["quantity"] = -bad["quantity"]
+            else:
+                bad["sku"] = "SKU99999"
+            out[table] = frame = pd.concat([frame, bad], ignore_index=True)
+            _record(defects, kind, table, bad[key])
+        del order_key
+    refunds = out["ecommerce.refunds"]
+    picked = _sample(rng, len(refunds), 0.01)
+    bad = refunds.iloc[picked].copy()
+    bad["refund_id"] = bad["refund_id"].astype(str) + "-X"
+    bad["amount"] = np.round(bad["amount"] * 3 + 10, 2)
+    out["ecommerce.refunds"] = pd.concat([refunds, bad], ignore_index=True)
+    _record(defects, "refund_exceeds_order", "ecommerce.refunds", bad["refund_id"])
+    # malformed rows: no key, or a timestamp nothing can parse
+    web = out["web_analytics.events"]
+    picked = _sample(rng, len(web), 0.001)
+    bad = web.iloc[picked].copy()
+    bad["event_id"] = None
+    out["web_analytics.events"] = pd.concat([web, bad], ignore_index=True)
+    _record(
+        defects,
+        "missing_key",
+        "web_analytics.events",
+        [f"row:{i}" for i in range(len(bad))],
+        "event_id null",
+    )
+    orders = out["ecommerce.orders"]
+    picked = _sample(rng, len(orders), 0.002)
+    bad = orders.iloc[picked].copy()
+    bad["order_id"] = bad["order_id"].astype(str) + "-BAD"
+    bad["created_ts"] = np.where(np.arange(len(bad)) % 2 == 0, "not-a-date", "2025-13-45T99:00:00Z")
+    out["ecommerce.orders"] = pd.concat([orders, bad], ignore_index=True)
+    _record(defects, "unparseable_timestamp", "ecommerce.orders", bad["order_id"])
+
+    # ---- late-arriving days: delivered after later days (the files sit in their own partition)
+    late_days = start + np.sort(rng.choice(max(days - 1, 1), size=min(2, days), replace=False))
+    for table in ("web_analytics.events", "app_analytics.events"):
+        _record(
+            defects,
+            "late_arriving_day",
+            table,
+            np.datetime_as_string(late_days, unit="D"),
+            "partition delivered after later days",
+        )
+    return pd.concat(defects, ignore_index=True)[DEFECT_COLUMNS]

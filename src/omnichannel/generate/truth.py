@@ -1,0 +1,407 @@
+"""The truth behind the extracts: who is behind each record, and the headline KPIs.
+
+Computed from the clean world (before the mess is planted), with the
+definitions of the metric dictionary, so that a warehouse that implements
+them on the cleaned extracts can be checked against these numbers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from omnichannel.generate.schema import TABLES
+from omnichannel.generate.world import World
+
+
+def round_half_away(values: np.ndarray) -> np.ndarray:
+    """Round to the cent the way SQL `round(x, 2)` does: half away from zero."""
+    values = np.asarray(values, dtype=float)
+    return np.sign(values) * np.floor(np.abs(values) * 100 + 0.5) / 100
+
+
+def source_records(out: dict[str, pd.DataFrame], people: pd.DataFrame) -> pd.DataFrame:
+    frames = []
+    person_ids = people["person_id"].to_numpy()
+    for table in TABLES:
+        frame = out[table.qualified_name]
+        carried = frame["_person"].to_numpy() >= 0
+        key = frame[table.key[0]].to_numpy()[carried]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "source_system": table.system,
+                    "source_table": table.name,
+                    "source_record_id": key.astype(str),
+                    "person_id": person_ids[frame["_person"].to_numpy()[carried]],
+                }
+            )
+        )
+    records = pd.concat(frames, ignore_index=True)
+    return records.drop_duplicates(
+        ["source_system", "source_table", "source_record_id"]
+    ).reset_index(drop=True)
+
+
+def _line_net_eur(world: World) -> pd.DataFrame:
+    ref = world.tables["_reference"]
+    lines = world.lines.merge(
+        world.orders[
+            ["order_id", "ordered_at", "order_channel", "is_cancelled", "person_index", "store_id"]
+        ],
+        on="order_id",
+    )
+    rate = ref.eur_per_unit(lines["currency"].to_numpy(), lines["ordered_at"].to_numpy())
+    lines["gross_eur"] = round_half_away(
+        lines["unit_price"].to_numpy() * lines["quantity"].to_numpy() * rate
+    )
+    lines["discount_eur"] = round_half_away(lines["discount_amount"].to_numpy() * rate)
+    cost = ref.products.set_index("sku")["unit_cost_eur"].reindex(lines["sku"]).to_numpy()
+    lines["cogs_eur"] = round_half_away(cost * lines["quantity"].to_numpy())
+    return lines
+
+
+def _ratio(numerator: float, denominator: float, definition: str) -> dict:
+    return {
+        "value": (float(numerator) / float(denominator)) if denominator else None,
+        "numerator": float(numerator),
+        "denominator": float(denominator),
+        "definition": definition,
+    }
+
+
+def compute_truth(world: World, out: dict[str, pd.DataFrame]) -> dict[str, object]:
+    """Truth tables (orders, sessions) and the KPIs, from the clean world."""
+    ref = world.tables["_reference"]
+    people = world.people
+    end_s = world.tables["_end"]
+    end_day = end_s.astype("datetime64[D]")
+    lines = _line_net_eur(world)
+    live = lines[~lines["is_cancelled"]]
+
+    # returned value in EUR, at the return date's rate, credited to the original order's channel
+    refunds = out["ecommerce.refunds"]
+    pos_returns = out["store_pos.returns"]
+    returned = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "order_id": refunds["order_id"],
+                    "amount": refunds["amount"],
+                    "currency": refunds["currency"],
+                    "day": pd.to_datetime(refunds["refunded_ts"].str[:10]),
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "order_id": pos_returns["original_order_ref"],
+                    "amount": pos_returns["refund_amount"],
+                    "currency": pos_returns["currency"],
+                    "day": pd.to_datetime(pos_returns["_date"]),
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    returned["returned_eur"] = round_half_away(
+        returned["amount"].to_numpy()
+        * ref.eur_per_unit(returned["currency"].to_numpy(), returned["day"].to_numpy())
+    )
+    returned = returned.merge(world.orders[["order_id", "order_channel"]], on="order_id")
+
+    orders = world.orders.copy()
+    per_order = live.groupby("order_id")[["gross_eur", "discount_eur", "cogs_eur"]].sum()
+    orders = orders.join(per_order, on="order_id")
+    orders["returned_eur"] = (
+        orders["order_id"].map(returned.groupby("order_id")["returned_eur"].sum()).fillna(0.0)
+    )
+    orders["net_sales_eur"] = np.where(
+        orders["is_cancelled"],
+        0.0,
+        orders["gross_eur"].fillna(0) - orders["discount_eur"].fillna(0) - orders["returned_eur"],
+    )
+
+    # ROPO and reverse ROPO on the true person's online product views and store visits
+    events = world.events
+    sessions = world.sessions
+    views = events[events["event_name"] == "view_item"][["session_number", "at", "sku"]]
+    views = views.assign(
+        person_index=sessions["person_index"].to_numpy()[views["session_number"].to_numpy()]
+    )
+    category = ref.products.set_index("sku")["category_id"]
+    views["category_id"] = category.reindex(views["sku"]).to_numpy()
+    store_lines = live[live["order_channel"] == "store"][
+        ["order_id", "sku", "person_index", "ordered_at"]
+    ]
+    store_lines = store_lines[store_lines["person_index"] >= 0].assign(
+        category_id=lambda f: category.reindex(f["sku"]).to_numpy()
+    )
+    matched = store_lines.merge(
+        views[["person_index", "at", "category_id"]], on=["person_index", "category_id"]
+    )
+    matched = matched[
+        (matched["at"] < matched["ordered_at"])
+        & (matched["at"] >= matched["ordered_at"] - pd.Timedelta(days=14))
+    ]
+    ropo_orders = set(matched["order_id"])
+    orders["is_ropo"] = orders["order_id"].isin(ropo_orders)
+    visits = world.tables["_store_tx"][["person_index", "ordered_at"]].rename(
+        columns={"ordered_at": "visit_at"}
+    )
+    online_orders = orders[
+        orders["order_channel"].isin(["web", "app", "phone"]) & (orders["person_index"] >= 0)
+    ][["order_id", "person_index", "ordered_at"]]
+    rev = online_orders.merge(visits[visits["person_index"] >= 0], on="person_index")
+    rev = rev[
+        (rev["visit_at"] < rev["ordered_at"])
+        & (rev["visit_at"] >= rev["ordered_at"] - pd.Timedelta(days=14))
+    ]
+    orders["is_reverse_ropo"] = orders["order_id"].isin(set(rev["order_id"]))
+
+    shipments = world.tables["_shipments"]
+    due = shipments["promised"].to_numpy() < end_day
+    on_time = shipments["delivered_day"].notna().to_numpy() & (
+        shipments["delivered_day"].to_numpy() <= shipments["promised"].to_numpy()
+    )
+    in_full = on_time & shipments["in_full"].to_numpy()
+    orders = orders.merge(
+        pd.DataFrame(
+            {
+                "order_id": shipments["order_id"],
+                "is_on_time": np.where(due, on_time, None),
+                "is_in_full": np.where(due, in_full, None),
+            }
+        ),
+        on="order_id",
+        how="left",
+    )
+    orders["person_id"] = np.where(
+        orders["person_index"] >= 0,
+        people["person_id"].to_numpy()[np.maximum(orders["person_index"].to_numpy(), 0)],
+        None,
+    )
+
+    truth_orders = orders[
+        [
+            "order_id",
+            "source_system",
+            "person_id",
+            "order_channel",
+            "ordered_at",
+            "fulfilment_method",
+            "is_cancelled",
+            "net_sales_eur",
+            "is_ropo",
+            "is_reverse_ropo",
+            "is_on_time",
+            "is_in_full",
+        ]
+    ].rename(columns={"order_id": "order_ref"})
+
+    # sessions: engagement as GA4 defines it, from the events themselves
+    ev = events.assign(is_page_view=events["event_name"] == "page_view")
+    per_session = ev.groupby("session_number").agg(
+        page_views=("is_page_view", "sum"), engagement_msec=("engagement_msec", "sum")
+    )
+    sessions = sessions.join(per_session, on="session_number")
+    sessions["is_engaged"] = ~sessions["is_bot"] & (
+        (sessions["engagement_msec"] > 10_000)
+        | (sessions["page_views"] >= 2)
+        | sessions["has_purchase"]
+    )
+    previous = sessions.groupby("visitor_id").cumcount() > 0
+    sessions["is_returning"] = previous.to_numpy()
+    truth_sessions = pd.DataFrame(
+        {
+            "visitor_id": sessions["visitor_id"],
+            "platform": sessions["platform"],
+            "session_start": sessions["start_at"],
+            "is_bot": sessions["is_bot"],
+            "has_purchase": sessions["has_purchase"],
+            "is_engaged": sessions["is_engaged"],
+            "is_returning_visitor": sessions["is_returning"],
+            "person_id": np.where(
+                sessions["person_index"] >= 0,
+                people["person_id"].to_numpy()[np.maximum(sessions["person_index"].to_numpy(), 0)],
+                None,
+            ),
+        }
+    )
+
+    kpis: dict[str, object] = {}
+    footfall = out["store_footfall.hourly_counts"]["visitors_in"].sum()
+    kpis["store_conversion_rate"] = _ratio(
+        len(world.tables["_store_tx"]),
+        footfall,
+        "store transactions / door-counter visitors, all stores and days",
+    )
+    human = sessions[~sessions["is_bot"]]
+    for platform in ("web", "app"):
+        s = human[human["platform"] == platform]
+        kpis[f"{platform}_conversion_rate"] = _ratio(
+            s["has_purchase"].sum(),
+            len(s),
+            f"{platform} sessions with a purchase / {platform} sessions (GA4 sessions, bots excluded)",
+        )
+        kpis[f"returning_visit_rate_{platform}"] = _ratio(
+            s["is_returning"].sum(),
+            len(s),
+            f"{platform} sessions of a visitor (cookie or device) with an earlier session / {platform} sessions, bots excluded",
+        )
+        kpis[f"engagement_rate_{platform}"] = _ratio(
+            s["is_engaged"].sum(),
+            len(s),
+            f"engaged {platform} sessions (GA4: >10 s, a purchase, or 2+ page/screen views) / sessions",
+        )
+    kpis["otd_rate"] = _ratio(
+        on_time[due].sum(),
+        due.sum(),
+        "shipments delivered (or ready for pick-up) on or before the ORIGINAL promised date / shipments whose promised date is before the end of the period",
+    )
+    kpis["otif_rate"] = _ratio(
+        in_full[due].sum(),
+        due.sum(),
+        "shipments on time and with every ordered unit / same denominator as OTD",
+    )
+    shop_orders = orders[orders["source_system"] == "ecommerce"]
+    shop_live = shop_orders[~shop_orders["is_cancelled"]]
+    kpis["bopis_share_of_online_orders"] = _ratio(
+        (shop_live["fulfilment_method"] == "bopis").sum(),
+        len(shop_live),
+        "non-cancelled shop orders (web, app, phone) picked up in store / non-cancelled shop orders",
+    )
+    kpis["ship_from_store_share_of_online_orders"] = _ratio(
+        (shop_live["fulfilment_method"] == "ship_from_store").sum(),
+        len(shop_live),
+        "non-cancelled shop orders shipped from a store / non-cancelled shop orders",
+    )
+    kpis["oversell_rate"] = _ratio(
+        (shop_orders["is_cancelled"]).sum(),
+        len(shop_orders),
+        "shop orders cancelled for lack of stock / all shop orders (web, app, phone)",
+    )
+    store_orders = orders[(orders["order_channel"] == "store")]
+    kpis["ropo_share_of_store_sales"] = _ratio(
+        store_orders.loc[store_orders["is_ropo"], "net_sales_eur"].sum(),
+        store_orders["net_sales_eur"].sum(),
+        "net sales of store orders whose TRUE buyer viewed a product of the same category online in the 14 days before / store net sales (the warehouse sees only identified buyers, so its value is a lower bound)",
+    )
+    buyers = orders[
+        (orders["person_index"] >= 0)
+        & ~orders["is_cancelled"]
+        & (orders["ordered_at"] >= end_s - np.timedelta64(365 * 86400, "s"))
+    ]
+    channels = buyers.groupby("person_index")["order_channel"].nunique()
+    kpis["omnichannel_buyer_share"] = _ratio(
+        (channels >= 2).sum(),
+        len(channels),
+        "true people who bought in 2+ order channels in the trailing 365 days / people who bought in that window",
+    )
+    kpis["net_sales_eur_by_channel"] = {
+        c: float(round(v, 2))
+        for c, v in orders.groupby("order_channel")["net_sales_eur"].sum().sort_index().items()
+    }
+    cogs = orders.groupby("order_channel")["cogs_eur"].sum()
+    kpis["cm1_eur_by_channel"] = {
+        c: float(
+            round(
+                orders.loc[orders["order_channel"] == c, "net_sales_eur"].sum() - cogs.get(c, 0.0),
+                2,
+            )
+        )
+        for c in sorted(orders["order_channel"].unique())
+    }
+    counts = out["erp.cycle_counts"]
+    abc = ref.products.set_index("sku")["abc_class"].reindex(counts["sku"]).to_numpy()
+    tolerance = pd.Series({"A": 0.0, "B": 0.02, "C": 0.05}).reindex(abc).to_numpy()
+    within = (
+        np.abs(counts["system_units"].to_numpy() - counts["counted_units"].to_numpy())
+        <= tolerance * counts["counted_units"].to_numpy()
+    )
+    kpis["inventory_record_accuracy"] = _ratio(
+        within.sum(),
+        len(counts),
+        "cycle counts whose system quantity is within the ABC tolerance (A exact, B 2%, C 5%) of the counted quantity / cycle counts",
+    )
+    stock = world.tables["_stock"]
+    kpis["stockout_rate"] = _ratio(
+        (stock == 0).sum(),
+        stock.size,
+        "SKU-location-days with zero units on hand at end of day / SKU-location-days (every SKU is active at every location)",
+    )
+    responses = out["surveys.responses"]
+    resp_person = responses["_person"].to_numpy()
+    resp_at = pd.to_datetime(responses["responded_ts"], format="%Y-%m-%dT%H:%M:%SZ").to_numpy()
+    bought = orders[(orders["person_index"] >= 0) & ~orders["is_cancelled"]][
+        ["person_index", "ordered_at"]
+    ]
+    r = pd.DataFrame(
+        {"response_id": responses["response_id"], "person_index": resp_person, "at": resp_at}
+    ).merge(bought, on="person_index", how="left")
+    r = r[(r["ordered_at"] < r["at"]) & (r["ordered_at"] >= r["at"] - pd.Timedelta(days=90))]
+    is_buyer = responses["response_id"].isin(set(r["response_id"])).to_numpy()
+    score = responses["score"].to_numpy()
+    kind = responses["survey_type"].to_numpy()
+    for label, mask in (("buyers", is_buyer), ("non_buyers", ~is_buyer)):
+        csat = mask & (kind == "csat")
+        kpis[f"csat_{label}"] = _ratio(
+            (score[csat] >= 4).sum(),
+            csat.sum(),
+            f"CSAT responses scoring 4-5 / CSAT responses, {label} (order in the 90 days before the response)",
+        )
+        nps = mask & (kind == "nps")
+        promoters, detractors = (score[nps] >= 9).sum(), (score[nps] <= 6).sum()
+        kpis[f"nps_{label}"] = {
+            "value": (100.0 * (promoters - detractors) / nps.sum()) if nps.sum() else None,
+            "numerator": float(promoters - detractors),
+            "denominator": float(nps.sum()),
+            "definition": f"NPS points: (promoters 9-10 - detractors 0-6) / responses x 100, {label}",
+        }
+    leads = out["crm.leads"]
+    lead_at = pd.to_datetime(leads["created_ts"], format="%Y-%m-%dT%H:%M:%SZ").to_numpy()
+    lp = pd.DataFrame(
+        {
+            "lead_id": leads["lead_id"],
+            "person_index": leads["_person"].to_numpy(),
+            "lead_at": lead_at,
+        }
+    )
+    lo = lp.merge(orders[["person_index", "ordered_at", "net_sales_eur"]], on="person_index")
+    lo = lo[
+        (lo["ordered_at"] >= lo["lead_at"])
+        & (lo["ordered_at"] < lo["lead_at"] + pd.Timedelta(days=90))
+    ]
+    kpis["revenue_per_lead_eur"] = _ratio(
+        round(lo["net_sales_eur"].sum(), 2),
+        len(leads),
+        "net sales of orders placed by the lead's person within 90 days of the lead's creation / leads created",
+    )
+    kpis["lead_conversion_rate"] = _ratio(
+        lo["lead_id"].nunique(),
+        len(leads),
+        "leads whose person ordered within 90 days of creation / leads",
+    )
+    first_order = (
+        orders[(orders["person_index"] >= 0) & ~orders["is_cancelled"]]
+        .groupby("person_index")["ordered_at"]
+        .min()
+    )
+    old_enough = first_order[first_order <= end_s - np.timedelta64(365 * 86400, "s")]
+    kpis["repeat_purchase_rate"] = _ratio(
+        0,
+        len(old_enough),
+        "people with 2+ orders within 365 days of their first / people whose first order is at least 365 days old (null when the period is shorter than a year)",
+    )
+    if len(old_enough):
+        o = orders[(orders["person_index"].isin(old_enough.index)) & ~orders["is_cancelled"]]
+        o = o.join(first_order.rename("first_at"), on="person_index")
+        again = o[
+            (o["ordered_at"] > o["first_at"])
+            & (o["ordered_at"] <= o["first_at"] + pd.Timedelta(days=365))
+        ]
+        kpis["repeat_purchase_rate"] = _ratio(
+            again["person_index"].nunique(),
+            len(old_enough),
+            kpis["repeat_purchase_rate"]["definition"],
+        )
+    return {"orders": truth_orders, "sessions": truth_sessions, "kpis": kpis}
