@@ -1,0 +1,25 @@
+{{ config(materialized='view') }}
+
+with
+
+checks as (
+
+    select * from {{ ref('stg_ads__clicks_quarantine_checks') }}
+
+),
+
+kept as (
+
+    select * from checks
+    where quarantine_reason is null
+        and duplicate_rank = 1
+
+)
+
+select
+    click_id,
+    campaign_id,
+    clicked_at,
+    landing_url,
+    extract_date
+from kept

@@ -1,0 +1,27 @@
+{{ config(materialized='view') }}
+
+with
+
+checks as (
+
+    select * from {{ ref('stg_crm__leads_quarantine_checks') }}
+
+),
+
+kept as (
+
+    select * from checks
+    where quarantine_reason is null
+        and duplicate_rank = 1
+
+)
+
+select
+    lead_id,
+    contact_id,
+    lead_source,
+    created_at,
+    status,
+    updated_at,
+    extract_date
+from kept

@@ -1,0 +1,56 @@
+{{ config(materialized='view') }}
+
+with
+
+source as (
+
+    select
+        lead_id,
+        contact_id,
+        lead_source,
+        created_ts,
+        status,
+        updated_ts,
+        date,
+        filename,
+        file_row_number
+    from {{ source('crm', 'leads') }}
+
+),
+
+typed as (
+
+    select
+        {{ raw_row_id() }} as raw_row_id,
+        cast(lead_id as varchar) as lead_id,
+        cast(contact_id as varchar) as contact_id,
+        cast(lead_source as varchar) as lead_source,
+        cast(created_ts as varchar) as created_ts,
+        {{ parse_utc_timestamp('created_ts') }} as created_at,
+        cast(status as varchar) as status,
+        cast(updated_ts as varchar) as updated_ts,
+        {{ parse_utc_timestamp('updated_ts') }} as updated_at,
+        cast(date as date) as extract_date,
+        {{ row_payload(['lead_id', 'contact_id', 'lead_source', 'created_ts', 'status', 'updated_ts']) }} as raw_payload
+    from source
+
+),
+
+verdicts as (
+
+    select
+        typed.*,
+        case
+            when lead_id is null then 'missing_key'
+            when created_ts is not null and created_at is null then 'unparseable_timestamp'
+            when updated_ts is not null and updated_at is null then 'unparseable_timestamp'
+        end as quarantine_reason,
+        row_number() over (
+            partition by lead_id
+            order by extract_date desc nulls last, raw_row_id
+        ) as duplicate_rank
+    from typed
+
+)
+
+select * from verdicts

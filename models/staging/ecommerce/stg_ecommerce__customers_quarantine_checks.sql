@@ -1,0 +1,64 @@
+{{ config(materialized='view') }}
+
+with
+
+source as (
+
+    select
+        customer_account_id,
+        email,
+        phone,
+        first_name,
+        last_name,
+        created_ts,
+        updated_ts,
+        accepts_email_marketing,
+        accepts_sms_marketing,
+        date,
+        filename,
+        file_row_number
+    from {{ source('ecommerce', 'customers') }}
+
+),
+
+typed as (
+
+    select
+        {{ raw_row_id() }} as raw_row_id,
+        cast(customer_account_id as varchar) as customer_account_id,
+        cast(email as varchar) as email,
+        {{ hash_pii(normalize_email('email')) }} as email_hash,
+        cast(phone as varchar) as phone,
+        {{ hash_pii(normalize_phone('phone')) }} as phone_hash,
+        cast(first_name as varchar) as first_name,
+        cast(last_name as varchar) as last_name,
+        cast(created_ts as varchar) as created_ts,
+        {{ parse_utc_timestamp('created_ts') }} as created_at,
+        cast(updated_ts as varchar) as updated_ts,
+        {{ parse_utc_timestamp('updated_ts') }} as updated_at,
+        cast(accepts_email_marketing as boolean) as accepts_email_marketing,
+        cast(accepts_sms_marketing as boolean) as accepts_sms_marketing,
+        cast(date as date) as extract_date,
+        {{ row_payload(['customer_account_id', 'email', 'phone', 'first_name', 'last_name', 'created_ts', 'updated_ts', 'accepts_email_marketing', 'accepts_sms_marketing']) }} as raw_payload
+    from source
+
+),
+
+verdicts as (
+
+    select
+        typed.*,
+        case
+            when customer_account_id is null then 'missing_key'
+            when created_ts is not null and created_at is null then 'unparseable_timestamp'
+            when updated_ts is not null and updated_at is null then 'unparseable_timestamp'
+        end as quarantine_reason,
+        row_number() over (
+            partition by customer_account_id
+            order by updated_at desc nulls last, extract_date desc nulls last, raw_row_id
+        ) as duplicate_rank
+    from typed
+
+)
+
+select * from verdicts

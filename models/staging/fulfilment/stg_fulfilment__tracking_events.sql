@@ -1,0 +1,39 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='extract_date',
+        on_schema_change='fail',
+    )
+}}
+
+with
+
+checks as (
+
+    select * from {{ ref('stg_fulfilment__tracking_events_quarantine_checks') }}
+
+),
+
+kept as (
+
+    select * from checks
+    where quarantine_reason is null
+        and duplicate_rank = 1
+    {% if is_incremental() %}
+        and extract_date >= (
+            select {{ dbt.dateadd('day', -var('lookback_days'), 'max(extract_date)') }} from {{ this }}
+        )
+    {% endif %}
+
+)
+
+select
+    tracking_event_id,
+    shipment_id,
+    event_type,
+    event_at,
+    new_promised_date,
+    units_delivered,
+    extract_date
+from kept

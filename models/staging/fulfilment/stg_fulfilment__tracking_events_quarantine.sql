@@ -1,0 +1,19 @@
+{{ config(materialized='view') }}
+
+with
+
+checks as (
+
+    select * from {{ ref('stg_fulfilment__tracking_events_quarantine_checks') }}
+
+)
+
+select
+    raw_row_id,
+    'fulfilment.tracking_events' as source_table,
+    cast(tracking_event_id as varchar) as source_record_id,
+    quarantine_reason,
+    raw_payload,
+    extract_date
+from checks
+where quarantine_reason is not null

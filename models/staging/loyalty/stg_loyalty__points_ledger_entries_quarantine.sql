@@ -1,0 +1,19 @@
+{{ config(materialized='view') }}
+
+with
+
+checks as (
+
+    select * from {{ ref('stg_loyalty__points_ledger_entries_quarantine_checks') }}
+
+)
+
+select
+    raw_row_id,
+    'loyalty.points_ledger' as source_table,
+    cast(ledger_entry_id as varchar) as source_record_id,
+    quarantine_reason,
+    raw_payload,
+    extract_date
+from checks
+where quarantine_reason is not null

@@ -1,0 +1,38 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='extract_date',
+        on_schema_change='fail',
+    )
+}}
+
+with
+
+checks as (
+
+    select * from {{ ref('stg_messaging__engagements_quarantine_checks') }}
+
+),
+
+kept as (
+
+    select * from checks
+    where quarantine_reason is null
+        and duplicate_rank = 1
+    {% if is_incremental() %}
+        and extract_date >= (
+            select {{ dbt.dateadd('day', -var('lookback_days'), 'max(extract_date)') }} from {{ this }}
+        )
+    {% endif %}
+
+)
+
+select
+    engagement_id,
+    message_id,
+    engagement_type,
+    engaged_at,
+    url,
+    extract_date
+from kept

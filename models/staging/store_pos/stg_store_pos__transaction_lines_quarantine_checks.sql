@@ -1,0 +1,53 @@
+{{ config(materialized='view') }}
+
+with
+
+source as (
+
+    select
+        transaction_line_id,
+        transaction_id,
+        sku,
+        quantity,
+        unit_price,
+        discount_amount,
+        date,
+        filename,
+        file_row_number
+    from {{ source('store_pos', 'transaction_lines') }}
+
+),
+
+typed as (
+
+    select
+        {{ raw_row_id() }} as raw_row_id,
+        cast(transaction_line_id as varchar) as transaction_line_id,
+        cast(transaction_id as varchar) as transaction_id,
+        cast(sku as varchar) as sku,
+        cast(quantity as bigint) as quantity,
+        cast(unit_price as double) as unit_price,
+        cast(discount_amount as double) as discount_amount,
+        cast(date as date) as extract_date,
+        {{ row_payload(['transaction_line_id', 'transaction_id', 'sku', 'quantity', 'unit_price', 'discount_amount']) }} as raw_payload
+    from source
+
+),
+
+verdicts as (
+
+    select
+        typed.*,
+        case
+            when transaction_line_id is null then 'missing_key'
+            when quantity < 0 then 'negative_quantity'
+        end as quarantine_reason,
+        row_number() over (
+            partition by transaction_line_id
+            order by extract_date desc nulls last, raw_row_id
+        ) as duplicate_rank
+    from typed
+
+)
+
+select * from verdicts

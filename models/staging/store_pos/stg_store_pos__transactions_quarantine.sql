@@ -1,0 +1,19 @@
+{{ config(materialized='view') }}
+
+with
+
+checks as (
+
+    select * from {{ ref('stg_store_pos__transactions_quarantine_checks') }}
+
+)
+
+select
+    raw_row_id,
+    'store_pos.transactions' as source_table,
+    cast(transaction_id as varchar) as source_record_id,
+    quarantine_reason,
+    raw_payload,
+    extract_date
+from checks
+where quarantine_reason is not null

@@ -1,0 +1,53 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='extract_date',
+        on_schema_change='fail',
+    )
+}}
+
+with
+
+checks as (
+
+    select * from {{ ref('stg_web_analytics__events_quarantine_checks') }}
+
+),
+
+kept as (
+
+    select * from checks
+    where quarantine_reason is null
+        and duplicate_rank = 1
+    {% if is_incremental() %}
+        and extract_date >= (
+            select {{ dbt.dateadd('day', -var('lookback_days'), 'max(extract_date)') }} from {{ this }}
+        )
+    {% endif %}
+
+)
+
+select
+    event_id,
+    event_at,
+    event_name,
+    user_pseudo_id,
+    user_id,
+    ga_session_id,
+    page_location,
+    page_referrer,
+    utm_source,
+    utm_medium,
+    utm_campaign,
+    gclid,
+    item_sku,
+    transaction_id,
+    purchase_value,
+    currency_code,
+    engagement_time_msec,
+    device_category,
+    user_agent,
+    purchase_value_eur,
+    extract_date
+from kept

@@ -1,0 +1,19 @@
+{{ config(materialized='view') }}
+
+with
+
+checks as (
+
+    select * from {{ ref('stg_web_analytics__events_quarantine_checks') }}
+
+)
+
+select
+    raw_row_id,
+    'web_analytics.events' as source_table,
+    cast(event_id as varchar) as source_record_id,
+    quarantine_reason,
+    raw_payload,
+    extract_date
+from checks
+where quarantine_reason is not null
