@@ -36,9 +36,23 @@ PHONE_COLUMNS = {"phone", "caller_phone"}
 DROPPED_COLUMNS = {"first_name", "last_name"}
 HASHED_COLUMNS = {"card_fingerprint"}
 AMOUNT_HINTS = ("amount", "price", "value", "spend")
-INCREMENTAL_TABLES = {"web_analytics.events", "app_analytics.events", "messaging.engagements", "fulfilment.tracking_events"}
-SKU_CHECKED_TABLES = {"ecommerce.order_lines", "store_pos.transaction_lines", "marketplace.order_lines"}
-ENTITY_NAMES = {"hourly_counts": "hourly_counts", "points_ledger": "points_ledger_entries", "supplier_lead_times": "supplier_lead_times", "daily_performance": "daily_performance"}
+INCREMENTAL_TABLES = {
+    "web_analytics.events",
+    "app_analytics.events",
+    "messaging.engagements",
+    "fulfilment.tracking_events",
+}
+SKU_CHECKED_TABLES = {
+    "ecommerce.order_lines",
+    "store_pos.transaction_lines",
+    "marketplace.order_lines",
+}
+ENTITY_NAMES = {
+    "hourly_counts": "hourly_counts",
+    "points_ledger": "points_ledger_entries",
+    "supplier_lead_times": "supplier_lead_times",
+    "daily_performance": "daily_performance",
+}
 
 
 def entity(table: RawTable) -> str:
@@ -69,7 +83,11 @@ def base_name(column: str) -> str:
 
 
 def amount_columns(table: RawTable) -> list[str]:
-    return [c.name for c in table.columns if pa.types.is_floating(c.type) and any(h in c.name for h in AMOUNT_HINTS)]
+    return [
+        c.name
+        for c in table.columns
+        if pa.types.is_floating(c.type) and any(h in c.name for h in AMOUNT_HINTS)
+    ]
 
 
 def time_columns(table: RawTable) -> list[str]:
@@ -100,7 +118,9 @@ class Layout:
         self.names = table.column_names()
         self.has_store = "store_id" in self.names
         self.has_currency = "currency" in self.names and bool(amount_columns(table))
-        self.typed: list[tuple[str, str, str]] = []  # (name, expression, description) in the checks model
+        self.typed: list[
+            tuple[str, str, str]
+        ] = []  # (name, expression, description) in the checks model
         self.kept: list[tuple[str, str]] = []  # (name, description) in the stg model
         self.rules: list[tuple[str, str]] = []  # (condition, reason)
         self.build()
@@ -113,55 +133,164 @@ class Layout:
         for column in t.columns:
             name, kind = column.name, sql_type(column.type)
             if name in DROPPED_COLUMNS:
-                self.typed.append((name, f"cast({name} as varchar)", column.description + " Raw PII: dropped in the staging model."))
+                self.typed.append(
+                    (
+                        name,
+                        f"cast({name} as varchar)",
+                        column.description + " Raw PII: dropped in the staging model.",
+                    )
+                )
                 continue
             if name == "event_timestamp":
-                self.typed.append(("event_at", "{{ micros_to_timestamp('event_timestamp') }}", "Event time, UTC, from the export's microseconds since the epoch."))
+                self.typed.append(
+                    (
+                        "event_at",
+                        "{{ micros_to_timestamp('event_timestamp') }}",
+                        "Event time, UTC, from the export's microseconds since the epoch.",
+                    )
+                )
                 self.kept.append(("event_at", "Event time, UTC."))
                 self.rules.append(("event_timestamp is null", "unparseable_timestamp"))
                 continue
             if name.endswith("_local_ts"):
                 base = base_name(name)
                 self.typed.append((name, f"cast({name} as varchar)", column.description))
-                self.typed.append((f"{base}_at", f"{{{{ local_to_utc('{name}', 'stores.store_time_zone') }}}}", f"{column.description} Converted to UTC with the store's time zone."))
-                self.typed.append((f"{base}_local_date", f"cast(try_cast({name} as timestamp) as date)", "The store's local calendar date of the event."))
-                self.kept += [(f"{base}_at", f"UTC time of the {base.replace('_', ' ')}."), (f"{base}_local_date", "The store's local calendar date.")]
-                self.rules.append((f"{name} is not null and try_cast({name} as timestamp) is null", "unparseable_timestamp"))
+                self.typed.append(
+                    (
+                        f"{base}_at",
+                        f"{{{{ local_to_utc('{name}', 'stores.store_time_zone') }}}}",
+                        f"{column.description} Converted to UTC with the store's time zone.",
+                    )
+                )
+                self.typed.append(
+                    (
+                        f"{base}_local_date",
+                        f"cast(try_cast({name} as timestamp) as date)",
+                        "The store's local calendar date of the event.",
+                    )
+                )
+                self.kept += [
+                    (f"{base}_at", f"UTC time of the {base.replace('_', ' ')}."),
+                    (f"{base}_local_date", "The store's local calendar date."),
+                ]
+                self.rules.append(
+                    (
+                        f"{name} is not null and try_cast({name} as timestamp) is null",
+                        "unparseable_timestamp",
+                    )
+                )
                 continue
             if name.endswith("_ts"):
                 base = base_name(name)
                 self.typed.append((name, f"cast({name} as varchar)", column.description))
-                self.typed.append((f"{base}_at", f"{{{{ parse_utc_timestamp('{name}') }}}}", f"{column.description} Parsed to UTC (offsets honoured)."))
+                self.typed.append(
+                    (
+                        f"{base}_at",
+                        f"{{{{ parse_utc_timestamp('{name}') }}}}",
+                        f"{column.description} Parsed to UTC (offsets honoured).",
+                    )
+                )
                 self.kept.append((f"{base}_at", f"UTC time: {column.description}"))
-                self.rules.append((f"{name} is not null and {{{{ parse_utc_timestamp('{name}') }}}} is null", "unparseable_timestamp"))
+                self.rules.append(
+                    (
+                        f"{name} is not null and {{{{ parse_utc_timestamp('{name}') }}}} is null",
+                        "unparseable_timestamp",
+                    )
+                )
                 continue
             if name in EMAIL_COLUMNS:
-                self.typed.append((name, f"cast({name} as varchar)", column.description + " Raw PII: hashed in the staging model."))
-                self.typed.append((f"{name}_hash", f"{{{{ hash_pii(normalize_email('{name}')) }}}}", f"Salted hash of the normalised (trimmed, lower-case) {name.replace('_', ' ')}."))
-                self.kept.append((f"{name}_hash", f"Salted hash of the normalised {name.replace('_', ' ')}."))
+                self.typed.append(
+                    (
+                        name,
+                        f"cast({name} as varchar)",
+                        column.description + " Raw PII: hashed in the staging model.",
+                    )
+                )
+                self.typed.append(
+                    (
+                        f"{name}_hash",
+                        f"{{{{ hash_pii(normalize_email('{name}')) }}}}",
+                        f"Salted hash of the normalised (trimmed, lower-case) {name.replace('_', ' ')}.",
+                    )
+                )
+                self.kept.append(
+                    (f"{name}_hash", f"Salted hash of the normalised {name.replace('_', ' ')}.")
+                )
                 continue
             if name in PHONE_COLUMNS:
-                self.typed.append((name, f"cast({name} as varchar)", column.description + " Raw PII: hashed in the staging model."))
-                self.typed.append((f"{name}_hash", f"{{{{ hash_pii(normalize_phone('{name}')) }}}}", f"Salted hash of the {name.replace('_', ' ')} in E.164."))
-                self.kept.append((f"{name}_hash", f"Salted hash of the {name.replace('_', ' ')} in E.164."))
+                self.typed.append(
+                    (
+                        name,
+                        f"cast({name} as varchar)",
+                        column.description + " Raw PII: hashed in the staging model.",
+                    )
+                )
+                self.typed.append(
+                    (
+                        f"{name}_hash",
+                        f"{{{{ hash_pii(normalize_phone('{name}')) }}}}",
+                        f"Salted hash of the {name.replace('_', ' ')} in E.164.",
+                    )
+                )
+                self.kept.append(
+                    (f"{name}_hash", f"Salted hash of the {name.replace('_', ' ')} in E.164.")
+                )
                 continue
             if name == "recipient":
-                self.typed.append((name, "cast(recipient as varchar)", column.description + " Raw PII: hashed in the staging model."))
+                self.typed.append(
+                    (
+                        name,
+                        "cast(recipient as varchar)",
+                        column.description + " Raw PII: hashed in the staging model.",
+                    )
+                )
                 expression = "case when message_channel = 'sms' then {{ hash_pii(normalize_phone('recipient')) }} else {{ hash_pii(normalize_email('recipient')) }} end"
-                self.typed.append(("recipient_hash", expression, "Salted hash of the recipient: normalised email for email, E.164 phone for SMS."))
-                self.kept.append(("recipient_hash", "Salted hash of the recipient (email or E.164 phone)."))
+                self.typed.append(
+                    (
+                        "recipient_hash",
+                        expression,
+                        "Salted hash of the recipient: normalised email for email, E.164 phone for SMS.",
+                    )
+                )
+                self.kept.append(
+                    ("recipient_hash", "Salted hash of the recipient (email or E.164 phone).")
+                )
                 continue
             if name in HASHED_COLUMNS:
-                self.typed.append((name, f"cast({name} as varchar)", column.description + " Raw PII: hashed in the staging model."))
-                self.typed.append((f"{name}_hash", f"{{{{ hash_pii('{name}') }}}}", f"Salted hash of the {name.replace('_', ' ')}."))
+                self.typed.append(
+                    (
+                        name,
+                        f"cast({name} as varchar)",
+                        column.description + " Raw PII: hashed in the staging model.",
+                    )
+                )
+                self.typed.append(
+                    (
+                        f"{name}_hash",
+                        f"{{{{ hash_pii('{name}') }}}}",
+                        f"Salted hash of the {name.replace('_', ' ')}.",
+                    )
+                )
                 self.kept.append((f"{name}_hash", f"Salted hash of the {name.replace('_', ' ')}."))
                 continue
             if name == "currency":
-                self.typed.append(("currency_code", "{{ normalize_currency('currency') }}", "ISO currency code, trimmed and upper-cased."))
+                self.typed.append(
+                    (
+                        "currency_code",
+                        "{{ normalize_currency('currency') }}",
+                        "ISO currency code, trimmed and upper-cased.",
+                    )
+                )
                 self.kept.append(("currency_code", "ISO currency code (upper-case)."))
                 continue
             if name in ("loyalty_card_number", "card_number"):
-                self.typed.append((name, f"nullif(upper(trim({name})), '')", column.description + " Trimmed, upper-case."))
+                self.typed.append(
+                    (
+                        name,
+                        f"nullif(upper(trim({name})), '')",
+                        column.description + " Trimmed, upper-case.",
+                    )
+                )
                 self.kept.append((name, column.description))
                 continue
             self.typed.append((name, f"cast({name} as {kind})", column.description))
@@ -174,13 +303,34 @@ class Layout:
             self.rules.append(("stores.store_id is null", "unknown_store"))
         if self.has_currency:
             for amount in amount_columns(t):
-                self.typed.append((f"{amount}_eur", f"{{{{ to_eur('{amount}', 'rates.eur_per_unit') }}}}", f"{amount} in EUR at the day's rate, rounded to the cent once."))
-                self.kept.append((f"{amount}_eur", f"{amount.replace('_', ' ')} in EUR (decimal(18,2))."))
-            self.rules.append(("currency is not null and rates.eur_per_unit is null", "unknown_currency"))
+                self.typed.append(
+                    (
+                        f"{amount}_eur",
+                        f"{{{{ to_eur('{amount}', 'rates.eur_per_unit') }}}}",
+                        f"{amount} in EUR at the day's rate, rounded to the cent once.",
+                    )
+                )
+                self.kept.append(
+                    (f"{amount}_eur", f"{amount.replace('_', ' ')} in EUR (decimal(18,2)).")
+                )
+            self.rules.append(
+                ("currency is not null and rates.eur_per_unit is null", "unknown_currency")
+            )
         if t.qualified_name == "surveys.responses":
-            self.rules.append(("(survey_type = 'csat' and (score < 1 or score > 5)) or (survey_type = 'nps' and (score < 0 or score > 10))", "invalid_value"))
+            self.rules.append(
+                (
+                    "(survey_type = 'csat' and (score < 1 or score > 5)) or (survey_type = 'nps' and (score < 0 or score > 10))",
+                    "invalid_value",
+                )
+            )
         if t.partition == "daily":
-            self.typed.append(("extract_date", "cast(date as date)", "Day partition of the raw file (date=YYYY-MM-DD)."))
+            self.typed.append(
+                (
+                    "extract_date",
+                    "cast(date as date)",
+                    "Day partition of the raw file (date=YYYY-MM-DD).",
+                )
+            )
             self.kept.append(("extract_date", "Day partition of the raw file the row came from."))
 
 
@@ -188,16 +338,47 @@ def checks_sql(layout: Layout) -> str:
     t = layout.table
     joins = []
     if layout.has_store:
-        joins.append(("stores", "select store_id as seed_store_id, time_zone as store_time_zone from {{ ref('stores') }}", None))
+        joins.append(
+            (
+                "stores",
+                "select store_id as seed_store_id, time_zone as store_time_zone from {{ ref('stores') }}",
+                None,
+            )
+        )
     if layout.has_currency:
         rate_date = rate_date_expression(t)
-        joins.append(("rates", "select rate_date, currency_code, eur_per_unit from {{ ref('exchange_rates') }}", None))
-    raw_columns = ",\n        ".join(t.column_names() + (["date"] if t.partition == "daily" else []) + ["filename", "file_row_number"])
-    lines = ["{{ config(materialized='view') }}", "", "with", "", "source as (", "", f"    select\n        {raw_columns},\n    from {{{{ source('{t.system}', '{t.name}') }}}}", "", "),", ""]
+        joins.append(
+            (
+                "rates",
+                "select rate_date, currency_code, eur_per_unit from {{ ref('exchange_rates') }}",
+                None,
+            )
+        )
+    raw_columns = ",\n        ".join(
+        t.column_names()
+        + (["date"] if t.partition == "daily" else [])
+        + ["filename", "file_row_number"]
+    )
+    lines = [
+        "{{ config(materialized='view') }}",
+        "",
+        "with",
+        "",
+        "source as (",
+        "",
+        f"    select\n        {raw_columns},\n    from {{{{ source('{t.system}', '{t.name}') }}}}",
+        "",
+        "),",
+        "",
+    ]
     for name, query, _ in joins:
         lines += [f"{name} as (", "", f"    {query}", "", "),", ""]
     # typed columns need the joined time zone / rate: compute in two steps
-    store_join = "\n    left join stores\n        on source.store_id = stores.seed_store_id" if layout.has_store else ""
+    store_join = (
+        "\n    left join stores\n        on source.store_id = stores.seed_store_id"
+        if layout.has_store
+        else ""
+    )
     typed_cols = []
     converted_names = {f"{a}_eur" for a in amount_columns(t)} if layout.has_currency else set()
     for name, expression, _ in layout.typed:
@@ -208,8 +389,13 @@ def checks_sql(layout: Layout) -> str:
     lines += [
         "typed as (",
         "",
-        "    select\n        {{ raw_row_id() }} as raw_row_id,\n        " + ",\n        ".join(typed_cols) + select_store + ",",
-        "        {{ row_payload([" + ", ".join(f"'{c}'" for c in t.column_names()) + "]) }} as raw_payload,",
+        "    select\n        {{ raw_row_id() }} as raw_row_id,\n        "
+        + ",\n        ".join(typed_cols)
+        + select_store
+        + ",",
+        "        {{ row_payload(["
+        + ", ".join(f"'{c}'" for c in t.column_names())
+        + "]) }} as raw_payload,",
         f"    from source{store_join}",
         "",
         "),",
@@ -217,11 +403,16 @@ def checks_sql(layout: Layout) -> str:
     ]
     previous = "typed"
     if layout.has_currency:
-        eur_cols = [f"{{{{ to_eur('typed.{a}', 'rates.eur_per_unit') }}}} as {a}_eur" for a in amount_columns(t)]
+        eur_cols = [
+            f"{{{{ to_eur('typed.{a}', 'rates.eur_per_unit') }}}} as {a}_eur"
+            for a in amount_columns(t)
+        ]
         lines += [
             "converted as (",
             "",
-            "    select\n        typed.*,\n        rates.eur_per_unit,\n        " + ",\n        ".join(eur_cols) + ",",
+            "    select\n        typed.*,\n        rates.eur_per_unit,\n        "
+            + ",\n        ".join(eur_cols)
+            + ",",
             "    from typed",
             "    left join rates",
             f"        on typed.currency_code = rates.currency_code\n        and {rate_date.replace('cast(', 'cast(typed.', 1) if rate_date.startswith('cast(') else 'typed.' + rate_date} = rates.rate_date",
@@ -232,20 +423,31 @@ def checks_sql(layout: Layout) -> str:
         previous = "converted"
     conditions = []
     for condition, reason in layout.rules:
-        c = condition.replace("stores.store_id is null", "known_store_id is null").replace("rates.eur_per_unit is null", "eur_per_unit is null").replace("currency is not null", "currency_code is not null")
+        c = (
+            condition.replace("stores.store_id is null", "known_store_id is null")
+            .replace("rates.eur_per_unit is null", "eur_per_unit is null")
+            .replace("currency is not null", "currency_code is not null")
+        )
         c = c.replace("event_timestamp is null", "event_at is null")
         for col in time_columns(t):
-            c = c.replace(f"{{{{ parse_utc_timestamp('{col}') }}}} is null", f"{base_name(col)}_at is null")
+            c = c.replace(
+                f"{{{{ parse_utc_timestamp('{col}') }}}} is null", f"{base_name(col)}_at is null"
+            )
         conditions.append(f"            when {c} then '{reason}'")
     order_columns = []
     if len(t.key) > 1:
         order_columns.append(f"{base_name(t.key[1])}_at desc nulls last")
-    order_columns += ["extract_date desc nulls last" if t.partition == "daily" else None, "raw_row_id"]
+    order_columns += [
+        "extract_date desc nulls last" if t.partition == "daily" else None,
+        "raw_row_id",
+    ]
     order_columns = [c for c in order_columns if c]
     lines += [
         "verdicts as (",
         "",
-        f"    select\n        {previous}.*,\n        case\n" + "\n".join(conditions) + "\n        end as quarantine_reason,",
+        f"    select\n        {previous}.*,\n        case\n"
+        + "\n".join(conditions)
+        + "\n        end as quarantine_reason,",
         f"        row_number() over (\n            partition by {t.key[0]}\n            order by {', '.join(order_columns)}\n        ) as duplicate_rank,",
         f"    from {previous}",
         "",
@@ -286,7 +488,7 @@ judged as (
         checks.raw_row_id,
         checks.{key},
         checks.raw_payload,
-        {extract.replace('extract_date', 'checks.extract_date', 1) if t.partition == 'daily' else extract},
+        {extract.replace("extract_date", "checks.extract_date", 1) if t.partition == "daily" else extract},
         coalesce(
             checks.quarantine_reason,
             case when products.sku is null then 'unknown_sku' end
@@ -458,27 +660,85 @@ def describe_models(layout: Layout) -> list[dict]:
             column["data_tests"] = ["unique", "not_null"]
         if name == "quantity":
             column["data_tests"] = ["not_negative"]
-        if name.endswith("_eur") and ("price" in name or "amount" in name) and "discount" not in name:
+        if (
+            name.endswith("_eur")
+            and ("price" in name or "amount" in name)
+            and "discount" not in name
+        ):
             pass
         stg_columns.append(column)
-    checks_columns = [{"name": "raw_row_id", "description": "The raw file and row number this row came from: the key of the checks.", "data_tests": ["unique", "not_null"]}]
-    checks_columns += [{"name": name, "description": description} for name, _, description in layout.typed]
+    checks_columns = [
+        {
+            "name": "raw_row_id",
+            "description": "The raw file and row number this row came from: the key of the checks.",
+            "data_tests": ["unique", "not_null"],
+        }
+    ]
+    checks_columns += [
+        {"name": name, "description": description} for name, _, description in layout.typed
+    ]
     if layout.has_store:
-        checks_columns.append({"name": "known_store_id", "description": "store_id when it is a store of the stores seed, else null."})
+        checks_columns.append(
+            {
+                "name": "known_store_id",
+                "description": "store_id when it is a store of the stores seed, else null.",
+            }
+        )
     if layout.has_currency:
-        checks_columns.append({"name": "eur_per_unit", "description": "The day's EUR rate of the currency (null when unknown)."})
+        checks_columns.append(
+            {
+                "name": "eur_per_unit",
+                "description": "The day's EUR rate of the currency (null when unknown).",
+            }
+        )
     checks_columns += [
         {"name": "raw_payload", "description": "The raw row as text, kept for the quarantine."},
-        {"name": "quarantine_reason", "description": "The first row-level rule the row broke; null when clean.", "data_tests": [{"accepted_values": {"arguments": {"values": ["missing_key", "unparseable_timestamp", "negative_quantity", "unknown_store", "unknown_currency", "invalid_value"]}}}]},
-        {"name": "duplicate_rank", "description": f"1 for the row kept per {key} (newest version first); above 1 for re-sent or superseded copies."},
+        {
+            "name": "quarantine_reason",
+            "description": "The first row-level rule the row broke; null when clean.",
+            "data_tests": [
+                {
+                    "accepted_values": {
+                        "arguments": {
+                            "values": [
+                                "missing_key",
+                                "unparseable_timestamp",
+                                "negative_quantity",
+                                "unknown_store",
+                                "unknown_currency",
+                                "invalid_value",
+                            ]
+                        }
+                    }
+                }
+            ],
+        },
+        {
+            "name": "duplicate_rank",
+            "description": f"1 for the row kept per {key} (newest version first); above 1 for re-sent or superseded copies.",
+        },
     ]
     quarantine_columns = [
-        {"name": "raw_row_id", "description": "The raw file and row number of the rejected row.", "data_tests": ["unique", "not_null"]},
+        {
+            "name": "raw_row_id",
+            "description": "The raw file and row number of the rejected row.",
+            "data_tests": ["unique", "not_null"],
+        },
         {"name": "source_table", "description": "The raw table, `system.table`."},
-        {"name": "source_record_id", "description": f"The row's {key} as text (null when the key was missing)."},
-        {"name": "quarantine_reason", "description": "The rule the row broke.", "data_tests": ["not_null"]},
+        {
+            "name": "source_record_id",
+            "description": f"The row's {key} as text (null when the key was missing).",
+        },
+        {
+            "name": "quarantine_reason",
+            "description": "The rule the row broke.",
+            "data_tests": ["not_null"],
+        },
         {"name": "raw_payload", "description": "The raw row as text."},
-        {"name": "extract_date", "description": "Day partition of the raw file (null for snapshot extracts)."},
+        {
+            "name": "extract_date",
+            "description": "Day partition of the raw file (null for snapshot extracts).",
+        },
     ]
     tests = [
         {
@@ -516,10 +776,21 @@ def describe_source(system: str, tables: list[RawTable]) -> dict:
     for t in tables:
         columns = [{"name": c.name, "description": c.description} for c in t.columns]
         if t.partition == "daily":
-            columns.append({"name": "date", "description": "Hive partition of the raw file: the day the row belongs to."})
+            columns.append(
+                {
+                    "name": "date",
+                    "description": "Hive partition of the raw file: the day the row belongs to.",
+                }
+            )
         columns += [
-            {"name": "filename", "description": "Path of the raw file the row was read from (added at registration)."},
-            {"name": "file_row_number", "description": "Row number within that file (added at registration)."},
+            {
+                "name": "filename",
+                "description": "Path of the raw file the row was read from (added at registration).",
+            },
+            {
+                "name": "file_row_number",
+                "description": "Row number within that file (added at registration).",
+            },
         ]
         entry: dict = {"name": t.name, "description": t.description, "columns": columns}
         if t.partition == "snapshot":
@@ -527,7 +798,10 @@ def describe_source(system: str, tables: list[RawTable]) -> dict:
         else:
             entry["meta"] = {"raw_partition": "daily"}
             entry["loaded_at_field"] = "cast(date as timestamp)"
-            entry["freshness"] = {"warn_after": {"count": 2, "period": "day"}, "error_after": {"count": 7, "period": "day"}}
+            entry["freshness"] = {
+                "warn_after": {"count": 2, "period": "day"},
+                "error_after": {"count": 7, "period": "day"},
+            }
         source_tables.append(entry)
     return {
         "sources": [
@@ -567,11 +841,19 @@ def main() -> None:
         models = []
         for t in tables:
             layout = Layout(t)
-            (folder / f"{model_name(t, '_quarantine_checks')}.sql").write_text(without_trailing_commas(checks_sql(layout)))
-            (folder / f"{model_name(t, '_quarantine')}.sql").write_text(without_trailing_commas(quarantine_sql(layout)))
-            (folder / f"{model_name(t)}.sql").write_text(without_trailing_commas(staging_sql(layout)))
+            (folder / f"{model_name(t, '_quarantine_checks')}.sql").write_text(
+                without_trailing_commas(checks_sql(layout))
+            )
+            (folder / f"{model_name(t, '_quarantine')}.sql").write_text(
+                without_trailing_commas(quarantine_sql(layout))
+            )
+            (folder / f"{model_name(t)}.sql").write_text(
+                without_trailing_commas(staging_sql(layout))
+            )
             models += describe_models(layout)
-        dump = lambda data: yaml.dump(data, Dumper=IndentDumper, sort_keys=False, width=110, allow_unicode=True)  # noqa: E731
+        dump = lambda data: yaml.dump(
+            data, Dumper=IndentDumper, sort_keys=False, width=110, allow_unicode=True
+        )  # noqa: E731
         (folder / f"_{system}__sources.yml").write_text(dump(describe_source(system, tables)))
         (folder / f"_{system}__models.yml").write_text(dump({"models": models}))
 

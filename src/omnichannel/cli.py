@@ -55,6 +55,30 @@ def generate(
     )
 
 
+@app.command("check-raw")
+def check_raw_command(
+    raw: Path = typer.Option(Path("data/raw"), help="The raw extracts to check."),
+) -> None:
+    """Landing checks (contract schema per file, Great Expectations per table) before dbt runs."""
+    from omnichannel.quality import check_raw
+
+    report = check_raw(raw, show_progress=True)
+    if report.ok:
+        console.print(
+            f"[green]landing checks passed[/green]: {report.files_checked:,} files, "
+            f"{report.rows_checked:,} rows"
+        )
+        return
+    console.print(
+        f"[red]landing checks failed[/red] ({len(report.failures)} findings); nothing is built:"
+    )
+    for failure in report.failures:
+        console.print(f"  - {failure.path}: {failure.expectation}")
+        for example in failure.examples[:5]:
+            console.print(f"      {example}")
+    raise typer.Exit(code=1)
+
+
 @app.command()
 def build(
     select: str = typer.Option(None, "--select", "-s", help="dbt selector; default: everything."),

@@ -38,6 +38,22 @@ def _in_project_root(env: Mapping[str, str] | None):
                 os.environ[key] = value
 
 
+def release_duckdb_file() -> None:
+    """Close the DuckDB connection dbt-duckdb keeps open in-process after an invocation.
+
+    DuckDB allows one writer per file: until this runs, a reader in the same
+    process (a test, the publish step) cannot open the warehouse.
+    """
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:  # another adapter
+        return
+    with DuckDBConnectionManager._LOCK:
+        if DuckDBConnectionManager._ENV is not None:
+            DuckDBConnectionManager._ENV.close()
+            DuckDBConnectionManager._ENV = None
+
+
 def run_dbt(args: Sequence[str], env: Mapping[str, str] | None = None) -> DbtOutcome:
     """Invoke dbt in-process with ``args`` (e.g. ``["build"]``) from the project root."""
     from dbt.cli.main import dbtRunner  # imported lazily: `import dbt` costs seconds
@@ -49,7 +65,10 @@ def run_dbt(args: Sequence[str], env: Mapping[str, str] | None = None) -> DbtOut
         full_args += ["--project-dir", str(PROJECT_ROOT)]
     with _in_project_root(env):
         (PROJECT_ROOT / "data" / "build").mkdir(parents=True, exist_ok=True)
-        result = dbtRunner().invoke(full_args)
+        try:
+            result = dbtRunner().invoke(full_args)
+        finally:
+            release_duckdb_file()
     failures: list[str] = []
     run_results = getattr(result, "result", None)
     for node_result in getattr(run_results, "results", None) or []:

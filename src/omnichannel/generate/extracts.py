@@ -47,6 +47,12 @@ PLATFORM_CAMPAIGNS = {
 CPC_EUR = {"google_ads": 0.45, "meta": 0.35, "display_network": 0.25}
 
 
+def local_text(at: np.ndarray) -> np.ndarray:
+    """datetime64 → store wall-clock text 'YYYY-MM-DD HH:MM:SS' (empty-safe)."""
+    text = np.datetime_as_string(np.asarray(at).astype("datetime64[s]"), unit="s")
+    return np.array([value.replace("T", " ") for value in text], dtype=object)
+
+
 def _date(at: np.ndarray) -> np.ndarray:
     return np.asarray(at).astype("datetime64[D]")
 
@@ -65,20 +71,21 @@ def _email_as_typed(rng: np.random.Generator, email: np.ndarray) -> np.ndarray:
 def _phone_as_typed(
     rng: np.random.Generator, people: pd.DataFrame, index: np.ndarray
 ) -> np.ndarray:
+    """Phones as people and agents write them: E.164, 00-prefixed, national, bracketed, '+49 (0)'."""
+    if len(index) == 0:
+        return np.array([], dtype=object)
     e164 = people["phone_e164"].to_numpy()[index].astype(str)
     national = people["phone_national"].to_numpy()[index].astype(str)
     dial = people["dial_code"].to_numpy()[index].astype(str)
     rest = np.char.lstrip(national, "0")
+    bracketed = np.array([f"({n[:3]}) {n[3:6]}-{n[6:]}" for n in national])
     formats = [
         e164,
         np.char.add(np.char.add(np.char.add("00", dial), " "), rest),
         national,
-        np.char.add(np.char.add("(", np.char.add(np.char.ljust(national, 3)[:], "")), ""),
+        bracketed,
         np.char.add(np.char.add(np.char.add("+", dial), " (0)"), rest),
     ]
-    formats[3] = (
-        np.array([f"({n[:3]}) {n[3:6]}-{n[6:]}" for n in national]) if len(national) else national
-    )
     choice = rng.choice(len(formats), size=len(index), p=[0.4, 0.15, 0.25, 0.1, 0.1])
     return np.choose(choice, formats)
 
@@ -409,9 +416,7 @@ def build_more_extracts(world: World, out: dict[str, pd.DataFrame]) -> None:
                 tx["store_id"].to_numpy().astype(str),
                 np.char.add("-R", (rng.integers(1, 5, len(tx))).astype(str)),
             ),
-            "transaction_local_ts": np.char.replace(
-                np.datetime_as_string(local, unit="s"), "T", " "
-            ),
+            "transaction_local_ts": local_text(local),
             "loyalty_card_number": np.where(scanned, people["card_number"].to_numpy()[safe], None),
             "receipt_email": np.where(
                 receipt, _email_as_typed(rng, people["email"].to_numpy()[safe]), None
@@ -548,9 +553,7 @@ def build_more_extracts(world: World, out: dict[str, pd.DataFrame]) -> None:
         {
             "return_id": np.char.add("RT-", in_store["order_line_id"].to_numpy().astype(str)),
             "store_id": return_store,
-            "return_local_ts": np.char.replace(
-                np.datetime_as_string(local_return, unit="s"), "T", " "
-            ),
+            "return_local_ts": local_text(local_return),
             "original_order_ref": in_store["order_id"],
             "sku": in_store["sku"],
             "quantity": in_store["quantity"].astype(np.int64),

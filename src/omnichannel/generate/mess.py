@@ -172,7 +172,9 @@ def plant_defects(
     _record(defects, "unparseable_timestamp", "ecommerce.orders", bad["order_id"])
 
     # ---- late-arriving days: delivered after later days (the files sit in their own partition)
-    late_days = start + np.sort(rng.choice(max(days - 1, 1), size=min(2, days), replace=False))
+    late_days = start + np.sort(
+        rng.choice(max(days - 1, 1), size=min(2, max(days - 1, 1)), replace=False)
+    )
     for table in ("web_analytics.events", "app_analytics.events"):
         _record(
             defects,

@@ -43,6 +43,9 @@ APP_SOURCE_WEIGHTS = np.array([0.70, 0.0, 0.0, 0.08, 0.12, 0.05, 0.0, 0.0, 0.05]
 
 
 def _ids(prefix: str, numbers: np.ndarray, width: int = 8) -> np.ndarray:
+    numbers = np.asarray(numbers)
+    if numbers.size == 0:
+        return np.array([], dtype=str)
     return np.char.add(prefix, np.char.zfill(numbers.astype(str), width))
 
 

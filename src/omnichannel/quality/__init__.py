@@ -1,0 +1,259 @@
+"""Landing checks: every raw file is checked against the extract contract before dbt reads it.
+
+Two layers, both derived from ``omnichannel.generate.schema`` (never copied by hand):
+
+1. **Files** (pyarrow, per file, from the Parquet footer): the file reads, its
+   columns are exactly the contract's, with the contract's types, and the
+   ``date=`` folder is a date. A corrupt file, a dropped, renamed or retyped
+   column is reported with its path. Every daily table must have a folder.
+2. **Rows** (Great Expectations 1.x, per table, on the files read with pyarrow
+   into pandas; GE's SQL datasource on duckdb-engine is broken): keys not
+   null, categorical values in their sets, quantities and scores in range.
+   Row-level mess that staging quarantines (a few null keys, negative
+   quantities) is tolerated by ``mostly``; a file that is wholesale wrong is
+   not. Failing rows are traced back to their file with a ``_file`` column.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import warnings
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+from omnichannel.generate.schema import TABLES, RawTable
+
+ROW_TOLERANCE = (
+    0.9  # share of rows that must pass a row-level expectation (row-level mess is staging's job)
+)
+
+
+@dataclass
+class LandingFailure:
+    path: str
+    expectation: str
+    examples: list = field(default_factory=list)
+
+
+@dataclass
+class LandingReport:
+    files_checked: int = 0
+    rows_checked: int = 0
+    failures: list[LandingFailure] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "ok": self.ok,
+                "files_checked": self.files_checked,
+                "rows_checked": self.rows_checked,
+                "failures": [asdict(f) for f in self.failures],
+            },
+            indent=2,
+            default=str,
+        )
+
+
+def _value_sets(table: RawTable) -> dict[str, tuple[str, ...]]:
+    sets = dict(table.accepted_values)
+    names = table.column_names()
+    if "fulfilment_method" in names:
+        sets["fulfilment_method"] = (
+            "ship_to_home",
+            "ship_from_store",
+            "bopis",
+            "carry_out",
+            "marketplace_fulfilled",
+        )
+    if "survey_type" in names:
+        sets["survey_type"] = ("csat", "nps")
+    if "order_channel" in names:
+        sets["order_channel"] = ("web", "app", "store", "marketplace", "phone")
+    return sets
+
+
+def _table_files(raw_dir: Path, table: RawTable, report: LandingReport) -> list[Path]:
+    folder = raw_dir / table.system / table.name
+    if table.partition == "snapshot":
+        path = folder / "snapshot.parquet"
+        if not path.exists():
+            report.failures.append(LandingFailure(str(path), "file exists"))
+            return []
+        return [path]
+    if not folder.is_dir():
+        report.failures.append(LandingFailure(str(folder), "table folder exists"))
+        return []
+    days = sorted(folder.glob("date=*"))
+    if not days:
+        report.failures.append(LandingFailure(str(folder), "at least one date= partition"))
+    files = []
+    for day in days:
+        try:
+            pd.Timestamp(day.name.split("=", 1)[1])
+        except ValueError:
+            report.failures.append(LandingFailure(str(day), "partition folder date=YYYY-MM-DD"))
+            continue
+        parts = sorted(day.glob("*.parquet"))
+        if not parts:
+            report.failures.append(
+                LandingFailure(str(day), "a Parquet file in every day partition")
+            )
+        files += parts
+    return files
+
+
+def _check_file_schema(path: Path, table: RawTable, report: LandingReport) -> bool:
+    try:
+        schema = pq.read_schema(path)
+    except Exception as error:  # a corrupt file is a finding, not a crash
+        report.failures.append(
+            LandingFailure(str(path), "file is readable Parquet", [str(error)[:200]])
+        )
+        return False
+    expected = table.arrow_schema()
+    if schema.names != expected.names:
+        missing = [n for n in expected.names if n not in schema.names]
+        extra = [n for n in schema.names if n not in expected.names]
+        report.failures.append(
+            LandingFailure(
+                str(path), "columns match the contract", [{"missing": missing, "unexpected": extra}]
+            )
+        )
+        return False
+    wrong = [
+        (f.name, str(f.type), str(expected.field(f.name).type))
+        for f in schema
+        if not f.type.equals(expected.field(f.name).type)
+    ]
+    if wrong:
+        report.failures.append(
+            LandingFailure(
+                str(path),
+                "column types match the contract",
+                [{"column": c, "found": found, "expected": want} for c, found, want in wrong],
+            )
+        )
+        return False
+    return True
+
+
+def _expectations(table: RawTable):
+    import great_expectations as gx
+
+    expectations = [
+        gx.expectations.ExpectColumnValuesToNotBeNull(column=table.key[0], mostly=ROW_TOLERANCE)
+    ]
+    for column, values in sorted(_value_sets(table).items()):
+        expectations.append(
+            gx.expectations.ExpectColumnValuesToBeInSet(
+                column=column, value_set=list(values), mostly=ROW_TOLERANCE
+            )
+        )
+    names = table.column_names()
+    if "quantity" in names:
+        expectations.append(
+            gx.expectations.ExpectColumnValuesToBeBetween(
+                column="quantity", min_value=0, max_value=10_000, mostly=ROW_TOLERANCE
+            )
+        )
+    if "score" in names:
+        expectations.append(
+            gx.expectations.ExpectColumnValuesToBeBetween(
+                column="score", min_value=0, max_value=10, mostly=ROW_TOLERANCE
+            )
+        )
+    if "currency" in names:
+        expectations.append(
+            gx.expectations.ExpectColumnValuesToMatchRegex(
+                column="currency", regex="^[A-Za-z]{3}$", mostly=ROW_TOLERANCE
+            )
+        )
+    return expectations
+
+
+def _validate_rows(context, table: RawTable, frame: pd.DataFrame, report: LandingReport) -> None:
+    import great_expectations as gx
+
+    name = table.qualified_name.replace(".", "__")
+    source = context.data_sources.add_pandas(name=f"landing_{name}")
+    asset = source.add_dataframe_asset(name=name)
+    batch_definition = asset.add_batch_definition_whole_dataframe(name)
+    batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
+    suite = gx.ExpectationSuite(name=f"landing_{name}", expectations=_expectations(table))
+    result = batch.validate(
+        suite,
+        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["_file"]},
+    )
+    for outcome in result.results:
+        if outcome.success:
+            continue
+        unexpected = outcome.result.get("unexpected_index_list") or []
+        files = sorted({row.get("_file") for row in unexpected if isinstance(row, dict)}) or [
+            str(table.qualified_name)
+        ]
+        examples = [row for row in unexpected[:5]]
+        config = outcome.expectation_config
+        report.failures.append(
+            LandingFailure(
+                ", ".join(files[:5]),
+                f"{config.type} {json.dumps(dict(config.kwargs), default=str)}",
+                examples,
+            )
+        )
+
+
+def check_raw(raw_dir: Path, show_progress: bool = False) -> LandingReport:
+    """Check every raw file of the contract under `raw_dir`; write `_landing_report.json` there."""
+    os.environ.setdefault("TQDM_DISABLE", "1")  # GE's per-validation progress bars drown the report
+    import great_expectations as gx
+    from rich.progress import Progress
+
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", module="great_expectations")
+    raw_dir = Path(raw_dir)
+    report = LandingReport()
+    context = gx.get_context(mode="ephemeral")
+    with Progress(disable=not show_progress, transient=True) as progress:
+        task = progress.add_task("landing checks", total=len(TABLES))
+        for table in TABLES:
+            progress.update(task, description=f"checking {table.qualified_name}")
+            good = [
+                path
+                for path in _table_files(raw_dir, table, report)
+                if _check_file_schema(path, table, report)
+            ]
+            report.files_checked += len(good)
+            if good:
+                columns = sorted(
+                    {
+                        table.key[0],
+                        *_value_sets(table),
+                        *(
+                            c
+                            for c in ("quantity", "score", "currency")
+                            if c in table.column_names()
+                        ),
+                    }
+                )
+                frames = []
+                for path in good:
+                    frame = pq.read_table(path, columns=columns).to_pandas()
+                    frame["_file"] = str(path)
+                    frames.append(frame)
+                rows = pd.concat(frames, ignore_index=True)
+                report.rows_checked += len(rows)
+                if len(rows):
+                    _validate_rows(context, table, rows, report)
+            progress.advance(task)
+    if raw_dir.exists():
+        (raw_dir / "_landing_report.json").write_text(report.to_json())
+    return report

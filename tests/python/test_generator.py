@@ -1,0 +1,150 @@
+"""The simulated world: complete, deterministic, linear in scale, and agreeing with its truth."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from omnichannel.generate import generate_world, is_up_to_date
+from omnichannel.generate.schema import TABLES
+
+
+def read_table(raw: Path, system: str, name: str) -> pd.DataFrame:
+    return pq.read_table(raw / system / name).to_pandas()
+
+
+def file_hashes(root: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*.parquet"))
+    }
+
+
+def test_every_table_of_the_contract_is_written_with_its_schema(fixture_world):
+    for table in TABLES:
+        folder = fixture_world.raw_dir / table.system / table.name
+        files = sorted(folder.rglob("*.parquet"))
+        assert files, f"{table.qualified_name} has no file"
+        if table.partition == "daily":
+            assert len(list(folder.glob("date=*"))) == 45, table.qualified_name
+        for path in files[:3]:
+            assert pq.read_schema(path).equals(table.arrow_schema()), path
+
+
+def test_same_parameters_give_identical_bytes(tmp_path):
+    params = {"scale": 0.02, "days": 10, "start": dt.date(2025, 3, 25), "seed": 11}
+    generate_world(**params, out=tmp_path / "a", truth=tmp_path / "ta", show_progress=False)
+    generate_world(**params, out=tmp_path / "b", truth=tmp_path / "tb", show_progress=False)
+    assert file_hashes(tmp_path / "a") == file_hashes(tmp_path / "b")
+    assert file_hashes(tmp_path / "ta") == file_hashes(tmp_path / "tb")
+    assert is_up_to_date(tmp_path / "a", **params)
+    assert not is_up_to_date(tmp_path / "a", **{**params, "seed": 12})
+
+
+def test_rows_grow_linearly_with_scale(tmp_path):
+    small = generate_world(
+        0.1, 30, dt.date(2025, 1, 1), 5, tmp_path / "s", tmp_path / "ts", show_progress=False
+    )
+    large = generate_world(
+        0.3, 30, dt.date(2025, 1, 1), 5, tmp_path / "l", tmp_path / "tl", show_progress=False
+    )
+    person_driven = [
+        "web_analytics.events",
+        "app_analytics.events",
+        "ecommerce.orders",
+        "store_pos.transactions",
+        "marketplace.orders",
+        "messaging.sends",
+    ]
+    for table in person_driven:
+        ratio = large["rows"][table] / small["rows"][table]
+        assert 2.4 < ratio < 3.6, (table, ratio)
+    # reference data does not grow with people
+    assert large["rows"]["erp.products"] == small["rows"]["erp.products"]
+
+
+def test_every_true_order_appears_in_its_extract(fixture_world):
+    orders = pd.read_parquet(fixture_world.truth_dir / "orders.parquet")
+    raw = fixture_world.raw_dir
+    extract_ids = {
+        "ecommerce": set(read_table(raw, "ecommerce", "orders")["order_id"]),
+        "store_pos": set(read_table(raw, "store_pos", "transactions")["transaction_id"]),
+        "marketplace": set(read_table(raw, "marketplace", "orders")["marketplace_order_id"]),
+    }
+    for system, group in orders.groupby("source_system"):
+        assert set(group["order_ref"]) <= extract_ids[system], system
+    assert set(orders["order_channel"]) == {"web", "app", "store", "marketplace", "phone"}
+
+
+def test_planted_duplicates_equal_the_extra_rows_found(fixture_world):
+    defects = pd.read_parquet(fixture_world.truth_dir / "defects.parquet")
+    duplicates = defects[defects["defect_kind"] == "duplicate_row"]
+    keys = {table.qualified_name: table.key[0] for table in TABLES}
+    for (system, name), group in duplicates.groupby(["source_system", "source_table"]):
+        frame = read_table(fixture_world.raw_dir, system, name)
+        key = keys[f"{system}.{name}"]
+        extra_rows = int(frame[key].notna().sum() - frame[key].nunique())
+        assert extra_rows == len(group), (system, name)
+
+
+def test_every_person_record_of_the_truth_exists_in_its_extract(fixture_world):
+    records = pd.read_parquet(fixture_world.truth_dir / "source_records.parquet")
+    keys = {(t.system, t.name): t.key[0] for t in TABLES}
+    for (system, name), group in records.groupby(["source_system", "source_table"]):
+        frame = read_table(fixture_world.raw_dir, system, name)
+        present = set(frame[keys[(system, name)]].dropna().astype(str))
+        assert set(group["source_record_id"]) <= present, (system, name)
+    assert records["person_id"].nunique() > 100
+
+
+def test_kpis_have_the_planted_shape(fixture_world):
+    kpis = json.loads((fixture_world.truth_dir / "kpis.json").read_text())
+    required = {
+        "store_conversion_rate",
+        "web_conversion_rate",
+        "app_conversion_rate",
+        "otd_rate",
+        "otif_rate",
+        "revenue_per_lead_eur",
+        "returning_visit_rate_web",
+        "returning_visit_rate_app",
+        "csat_buyers",
+        "nps_buyers",
+        "nps_non_buyers",
+        "ropo_share_of_store_sales",
+        "bopis_share_of_online_orders",
+        "omnichannel_buyer_share",
+        "repeat_purchase_rate",
+        "inventory_record_accuracy",
+        "stockout_rate",
+        "oversell_rate",
+        "net_sales_eur_by_channel",
+        "cm1_eur_by_channel",
+    }
+    assert required <= set(kpis)
+    for name, kpi in kpis.items():
+        if (
+            isinstance(kpi, dict)
+            and "denominator" in kpi
+            and name.endswith(("_rate", "_share", "_accuracy"))
+        ):
+            assert kpi["value"] is None or 0.0 <= kpi["value"] <= 1.0, name
+            if kpi["value"] is not None:
+                assert kpi["value"] == pytest.approx(kpi["numerator"] / kpi["denominator"])
+    assert 0.28 <= kpis["store_conversion_rate"]["value"] <= 0.37
+    assert set(kpis["net_sales_eur_by_channel"]) == {"web", "app", "store", "marketplace", "phone"}
+
+
+def test_web_conversion_is_one_to_two_percent_at_demo_scale(tmp_path):
+    generate_world(
+        0.3, 60, dt.date(2025, 1, 1), 42, tmp_path / "raw", tmp_path / "truth", show_progress=False
+    )
+    kpis = json.loads((tmp_path / "truth" / "kpis.json").read_text())
+    assert 0.01 <= kpis["web_conversion_rate"]["value"] <= 0.02
+    assert 0.30 <= kpis["store_conversion_rate"]["value"] <= 0.35
