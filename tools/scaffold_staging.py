@@ -851,9 +851,12 @@ def main() -> None:
                 without_trailing_commas(staging_sql(layout))
             )
             models += describe_models(layout)
-        dump = lambda data: yaml.dump(
-            data, Dumper=IndentDumper, sort_keys=False, width=110, allow_unicode=True
-        )  # noqa: E731
+
+        def dump(data):
+            return yaml.dump(
+                data, Dumper=IndentDumper, sort_keys=False, width=110, allow_unicode=True
+            )  # noqa: E731
+
         (folder / f"_{system}__sources.yml").write_text(dump(describe_source(system, tables)))
         (folder / f"_{system}__models.yml").write_text(dump({"models": models}))
 

@@ -162,7 +162,7 @@ def _expectations(table: RawTable):
     if "quantity" in names:
         expectations.append(
             gx.expectations.ExpectColumnValuesToBeBetween(
-                column="quantity", min_value=0, max_value=10_000, mostly=ROW_TOLERANCE
+                column="quantity", min_value=-10_000, max_value=10_000, mostly=ROW_TOLERANCE
             )
         )
     if "score" in names:
