@@ -69,8 +69,9 @@ converted as (
         {{ to_eur('typed.purchase_value', 'rates.eur_per_unit') }} as purchase_value_eur
     from typed
     left join rates
-        on typed.currency_code = rates.currency_code
-        and cast(typed.event_at as date) = rates.rate_date
+        on
+            typed.currency_code = rates.currency_code
+            and cast(typed.event_at as date) = rates.rate_date
 
 ),
 
@@ -85,7 +86,7 @@ verdicts as (
         end as quarantine_reason,
         row_number() over (
             partition by event_id
-            order by extract_date desc nulls last, raw_row_id
+            order by extract_date desc nulls last, raw_row_id asc
         ) as duplicate_rank
     from converted
 

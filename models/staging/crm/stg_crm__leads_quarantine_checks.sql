@@ -47,7 +47,7 @@ verdicts as (
         end as quarantine_reason,
         row_number() over (
             partition by lead_id
-            order by extract_date desc nulls last, raw_row_id
+            order by extract_date desc nulls last, raw_row_id asc
         ) as duplicate_rank
     from typed
 

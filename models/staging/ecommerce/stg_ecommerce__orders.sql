@@ -11,7 +11,8 @@ checks as (
 kept as (
 
     select * from checks
-    where quarantine_reason is null
+    where
+        quarantine_reason is null
         and duplicate_rank = 1
 
 )

@@ -71,8 +71,9 @@ converted as (
         {{ to_eur('typed.shipping_amount', 'rates.eur_per_unit') }} as shipping_amount_eur
     from typed
     left join rates
-        on typed.currency_code = rates.currency_code
-        and cast(typed.created_at as date) = rates.rate_date
+        on
+            typed.currency_code = rates.currency_code
+            and cast(typed.created_at as date) = rates.rate_date
 
 ),
 
@@ -88,7 +89,7 @@ verdicts as (
         end as quarantine_reason,
         row_number() over (
             partition by order_id
-            order by extract_date desc nulls last, raw_row_id
+            order by extract_date desc nulls last, raw_row_id asc
         ) as duplicate_rank
     from converted
 

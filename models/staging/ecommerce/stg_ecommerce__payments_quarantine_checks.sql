@@ -52,8 +52,9 @@ converted as (
         {{ to_eur('typed.fee_amount', 'rates.eur_per_unit') }} as fee_amount_eur
     from typed
     left join rates
-        on typed.currency_code = rates.currency_code
-        and cast(typed.paid_at as date) = rates.rate_date
+        on
+            typed.currency_code = rates.currency_code
+            and cast(typed.paid_at as date) = rates.rate_date
 
 ),
 
@@ -68,7 +69,7 @@ verdicts as (
         end as quarantine_reason,
         row_number() over (
             partition by payment_id
-            order by extract_date desc nulls last, raw_row_id
+            order by extract_date desc nulls last, raw_row_id asc
         ) as duplicate_rank
     from converted
 

@@ -14,7 +14,8 @@ order_lines as (
         order_line_id,
         unit_price * quantity - discount_amount as line_net_amount
     from {{ ref('stg_ecommerce__order_lines_quarantine_checks') }}
-    where quarantine_reason is null
+    where
+        quarantine_reason is null
         and duplicate_rank = 1
 
 ),

@@ -55,8 +55,9 @@ converted as (
         {{ to_eur('typed.amount', 'rates.eur_per_unit') }} as amount_eur
     from typed
     left join rates
-        on typed.currency_code = rates.currency_code
-        and cast(typed.refunded_at as date) = rates.rate_date
+        on
+            typed.currency_code = rates.currency_code
+            and cast(typed.refunded_at as date) = rates.rate_date
 
 ),
 
@@ -72,7 +73,7 @@ verdicts as (
         end as quarantine_reason,
         row_number() over (
             partition by refund_id
-            order by extract_date desc nulls last, raw_row_id
+            order by extract_date desc nulls last, raw_row_id asc
         ) as duplicate_rank
     from converted
 

@@ -18,13 +18,14 @@ checks as (
 kept as (
 
     select * from checks
-    where quarantine_reason is null
+    where
+        quarantine_reason is null
         and duplicate_rank = 1
-    {% if is_incremental() %}
+        {% if is_incremental() %}
         and extract_date >= (
             select {{ dbt.dateadd('day', -var('lookback_days'), 'max(extract_date)') }} from {{ this }}
         )
-    {% endif %}
+        {% endif %}
 
 )
 

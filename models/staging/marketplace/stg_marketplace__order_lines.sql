@@ -20,7 +20,8 @@ kept as (
     from checks
     left join quarantine
         on checks.raw_row_id = quarantine.raw_row_id
-    where quarantine.raw_row_id is null
+    where
+        quarantine.raw_row_id is null
         and checks.duplicate_rank = 1
 
 )

@@ -52,8 +52,9 @@ converted as (
         {{ to_eur('typed.net_amount', 'rates.eur_per_unit') }} as net_amount_eur
     from typed
     left join rates
-        on typed.currency_code = rates.currency_code
-        and typed.payout_date = rates.rate_date
+        on
+            typed.currency_code = rates.currency_code
+            and typed.payout_date = rates.rate_date
 
 ),
 
@@ -67,7 +68,7 @@ verdicts as (
         end as quarantine_reason,
         row_number() over (
             partition by payout_id
-            order by extract_date desc nulls last, raw_row_id
+            order by extract_date desc nulls last, raw_row_id asc
         ) as duplicate_rank
     from converted
 

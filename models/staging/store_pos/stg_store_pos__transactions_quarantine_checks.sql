@@ -72,8 +72,9 @@ converted as (
         {{ to_eur('typed.discount_amount', 'rates.eur_per_unit') }} as discount_amount_eur
     from typed
     left join rates
-        on typed.currency_code = rates.currency_code
-        and cast(typed.transaction_local_date as date) = rates.rate_date
+        on
+            typed.currency_code = rates.currency_code
+            and cast(typed.transaction_local_date as date) = rates.rate_date
 
 ),
 
@@ -89,7 +90,7 @@ verdicts as (
         end as quarantine_reason,
         row_number() over (
             partition by transaction_id
-            order by extract_date desc nulls last, raw_row_id
+            order by extract_date desc nulls last, raw_row_id asc
         ) as duplicate_rank
     from converted
 
