@@ -41,13 +41,14 @@ docs: install ## Generate the lineage docs (target/ and a static index)
 build: install generate check-raw dbt-build docs ## Install, generate, check, build and document the warehouse
 
 lint: install ## ruff + sqlfluff (dbt templater)
-	$(PYTHON_BIN)/ruff check src tests/python
-	$(PYTHON_BIN)/ruff format --check src tests/python
+	@mkdir -p data/build
+	$(PYTHON_BIN)/ruff check src tests/python tools
+	$(PYTHON_BIN)/ruff format --check src tests/python tools
 	$(PYTHON_BIN)/sqlfluff lint models macros --processes 2
 
 format: install ## Format Python and SQL
-	$(PYTHON_BIN)/ruff format src tests/python
-	$(PYTHON_BIN)/ruff check --fix src tests/python
+	$(PYTHON_BIN)/ruff format src tests/python tools
+	$(PYTHON_BIN)/ruff check --fix src tests/python tools
 
 test: install lint ## The whole suite: lint, then pytest (builds the fixture world once)
 	$(PYTHON_BIN)/pytest
