@@ -591,12 +591,7 @@ def staging_sql(layout: Layout) -> str:
             "{{\n    config(\n        materialized='incremental',\n        incremental_strategy='delete+insert',\n"
             "        unique_key='extract_date',\n        on_schema_change='fail',\n    )\n}}"
         )
-        incremental = """
-    {% if is_incremental() %}
-        and extract_date >= (
-            select {{ dbt.dateadd('day', -var('lookback_days'), 'max(extract_date)') }} from {{ this }}
-        )
-    {% endif %}"""
+        incremental = "\n        and {{ lookback_filter('extract_date') }}"
     else:
         config = "{{ config(materialized='view') }}"
         incremental = ""

@@ -21,11 +21,7 @@ kept as (
     where
         quarantine_reason is null
         and duplicate_rank = 1
-        {% if is_incremental() %}
-        and extract_date >= (
-            select {{ dbt.dateadd('day', -var('lookback_days'), 'max(extract_date)') }} from {{ this }}
-        )
-        {% endif %}
+        and {{ lookback_filter('extract_date') }}
 
 )
 

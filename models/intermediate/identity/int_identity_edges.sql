@@ -1,0 +1,208 @@
+-- Every pair of identifiers seen together in one record, with the record it came from.
+-- A record that carries a single identifier gives a self-edge, so that it still maps to a node.
+
+with
+
+web_events as (
+    select event_id, user_pseudo_id, user_id from {{ ref('stg_web_analytics__events') }}
+),
+
+app_events as (
+    select event_id, device_id, user_id from {{ ref('stg_app_analytics__events') }}
+),
+
+geofence_visits as (
+    select visit_id, device_id, user_id from {{ ref('stg_app_analytics__geofence_visits') }}
+),
+
+shop_customers as (
+    select customer_account_id, email_hash, phone_hash from {{ ref('stg_ecommerce__customers') }}
+),
+
+shop_orders as (
+    select order_id, customer_account_id, email_hash from {{ ref('stg_ecommerce__orders') }}
+),
+
+pos_transactions as (
+    select transaction_id, loyalty_card_number, receipt_email_hash, card_fingerprint_hash
+    from {{ ref('stg_store_pos__transactions') }}
+),
+
+marketplace_orders as (
+    select marketplace_order_id, buyer_id, masked_email_hash from {{ ref('stg_marketplace__orders') }}
+),
+
+crm_contacts as (
+    select contact_id, email_hash, phone_hash, customer_account_id from {{ ref('stg_crm__contacts') }}
+),
+
+crm_leads as (
+    select lead_id, contact_id from {{ ref('stg_crm__leads') }}
+),
+
+calls as (
+    select call_id, caller_phone_hash, customer_account_id from {{ ref('stg_call_centre__calls') }}
+),
+
+phone_orders as (
+    select phone_order_id, caller_phone_hash, customer_account_id from {{ ref('stg_call_centre__phone_orders') }}
+),
+
+tickets as (
+    select ticket_id, requester_email_hash from {{ ref('stg_support__tickets') }}
+),
+
+survey_responses as (
+    select response_id, respondent_email_hash, customer_account_id from {{ ref('stg_surveys__responses') }}
+),
+
+message_sends as (
+    select message_id, message_channel, recipient_hash from {{ ref('stg_messaging__sends') }}
+),
+
+loyalty_members as (
+    select member_id, card_number, email_hash, phone_hash from {{ ref('stg_loyalty__members') }}
+),
+
+pairs as (
+
+    select 'web_analytics' as source_system, 'events' as source_table, event_id as source_record_id,
+        {{ identity_node('cookie', 'user_pseudo_id') }} as node_a,
+        coalesce({{ identity_node('account', 'user_id') }}, {{ identity_node('cookie', 'user_pseudo_id') }}) as node_b
+    from web_events
+
+    union all
+    select 'app_analytics', 'events', event_id,
+        {{ identity_node('device', 'device_id') }},
+        coalesce({{ identity_node('account', 'user_id') }}, {{ identity_node('device', 'device_id') }})
+    from app_events
+
+    union all
+    select 'app_analytics', 'geofence_visits', visit_id,
+        {{ identity_node('device', 'device_id') }},
+        coalesce({{ identity_node('account', 'user_id') }}, {{ identity_node('device', 'device_id') }})
+    from geofence_visits
+
+    union all
+    select 'ecommerce', 'customers', customer_account_id,
+        {{ identity_node('account', 'customer_account_id') }}, {{ identity_node('email', 'email_hash') }}
+    from shop_customers
+    union all
+    select 'ecommerce', 'customers', customer_account_id,
+        {{ identity_node('account', 'customer_account_id') }}, {{ identity_node('phone', 'phone_hash') }}
+    from shop_customers
+
+    union all
+    select 'ecommerce', 'orders', order_id,
+        coalesce({{ identity_node('account', 'customer_account_id') }}, {{ identity_node('email', 'email_hash') }}),
+        coalesce({{ identity_node('email', 'email_hash') }}, {{ identity_node('account', 'customer_account_id') }})
+    from shop_orders
+
+    union all
+    select 'store_pos', 'transactions', transaction_id,
+        coalesce({{ identity_node('loyalty', 'loyalty_card_number') }}, {{ identity_node('email', 'receipt_email_hash') }}, {{ identity_node('card', 'card_fingerprint_hash') }}),
+        coalesce({{ identity_node('email', 'receipt_email_hash') }}, {{ identity_node('card', 'card_fingerprint_hash') }}, {{ identity_node('loyalty', 'loyalty_card_number') }})
+    from pos_transactions
+    union all
+    select 'store_pos', 'transactions', transaction_id,
+        coalesce({{ identity_node('loyalty', 'loyalty_card_number') }}, {{ identity_node('email', 'receipt_email_hash') }}, {{ identity_node('card', 'card_fingerprint_hash') }}),
+        coalesce({{ identity_node('card', 'card_fingerprint_hash') }}, {{ identity_node('loyalty', 'loyalty_card_number') }}, {{ identity_node('email', 'receipt_email_hash') }})
+    from pos_transactions
+
+    union all
+    select 'store_pos', 'transactions', transaction_id,
+        coalesce({{ identity_node('email', 'receipt_email_hash') }}, {{ identity_node('card', 'card_fingerprint_hash') }}, {{ identity_node('loyalty', 'loyalty_card_number') }}),
+        coalesce({{ identity_node('card', 'card_fingerprint_hash') }}, {{ identity_node('email', 'receipt_email_hash') }}, {{ identity_node('loyalty', 'loyalty_card_number') }})
+    from pos_transactions
+
+    union all
+    select 'marketplace', 'orders', marketplace_order_id,
+        {{ identity_node('marketplace_buyer', 'buyer_id') }},
+        coalesce({{ identity_node('email', 'masked_email_hash') }}, {{ identity_node('marketplace_buyer', 'buyer_id') }})
+    from marketplace_orders
+
+    union all
+    select 'crm', 'contacts', contact_id,
+        {{ identity_node('crm_contact', 'contact_id') }},
+        coalesce({{ identity_node('email', 'email_hash') }}, {{ identity_node('crm_contact', 'contact_id') }})
+    from crm_contacts
+    union all
+    select 'crm', 'contacts', contact_id,
+        {{ identity_node('crm_contact', 'contact_id') }},
+        coalesce({{ identity_node('phone', 'phone_hash') }}, {{ identity_node('crm_contact', 'contact_id') }})
+    from crm_contacts
+    union all
+    select 'crm', 'contacts', contact_id,
+        {{ identity_node('crm_contact', 'contact_id') }},
+        coalesce({{ identity_node('account', 'customer_account_id') }}, {{ identity_node('crm_contact', 'contact_id') }})
+    from crm_contacts
+
+    union all
+    select 'crm', 'leads', lead_id,
+        {{ identity_node('crm_contact', 'contact_id') }}, {{ identity_node('crm_contact', 'contact_id') }}
+    from crm_leads
+
+    union all
+    select 'call_centre', 'calls', call_id,
+        coalesce({{ identity_node('phone', 'caller_phone_hash') }}, {{ identity_node('account', 'customer_account_id') }}),
+        coalesce({{ identity_node('account', 'customer_account_id') }}, {{ identity_node('phone', 'caller_phone_hash') }})
+    from calls
+
+    union all
+    select 'call_centre', 'phone_orders', phone_order_id,
+        coalesce({{ identity_node('phone', 'caller_phone_hash') }}, {{ identity_node('account', 'customer_account_id') }}),
+        coalesce({{ identity_node('account', 'customer_account_id') }}, {{ identity_node('phone', 'caller_phone_hash') }})
+    from phone_orders
+
+    union all
+    select 'support', 'tickets', ticket_id,
+        {{ identity_node('email', 'requester_email_hash') }}, {{ identity_node('email', 'requester_email_hash') }}
+    from tickets
+
+    union all
+    select 'surveys', 'responses', response_id,
+        coalesce({{ identity_node('email', 'respondent_email_hash') }}, {{ identity_node('account', 'customer_account_id') }}),
+        coalesce({{ identity_node('account', 'customer_account_id') }}, {{ identity_node('email', 'respondent_email_hash') }})
+    from survey_responses
+
+    union all
+    select 'messaging', 'sends', message_id,
+        case when message_channel = 'sms' then {{ identity_node('phone', 'recipient_hash') }} else {{ identity_node('email', 'recipient_hash') }} end,
+        case when message_channel = 'sms' then {{ identity_node('phone', 'recipient_hash') }} else {{ identity_node('email', 'recipient_hash') }} end
+    from message_sends
+
+    union all
+    select 'loyalty', 'members', member_id,
+        {{ identity_node('loyalty', 'card_number') }},
+        coalesce({{ identity_node('email', 'email_hash') }}, {{ identity_node('loyalty', 'card_number') }})
+    from loyalty_members
+    union all
+    select 'loyalty', 'members', member_id,
+        {{ identity_node('loyalty', 'card_number') }},
+        coalesce({{ identity_node('phone', 'phone_hash') }}, {{ identity_node('loyalty', 'card_number') }})
+    from loyalty_members
+
+),
+
+edges as (
+
+    select
+        source_system,
+        source_table,
+        cast(source_record_id as {{ dbt.type_string() }}) as source_record_id,
+        case when node_a <= node_b then node_a else node_b end as node_a,
+        case when node_a <= node_b then node_b else node_a end as node_b
+    from pairs
+    where node_a is not null
+        and node_b is not null
+
+)
+
+select distinct
+    {{ dbt.hash(dbt.concat(["source_system", "'|'", "source_table", "'|'", "source_record_id", "'|'", "node_a", "'|'", "node_b"])) }} as identity_edge_id,
+    source_system,
+    source_table,
+    source_record_id,
+    node_a,
+    node_b
+from edges
