@@ -66,120 +66,212 @@ loyalty_members as (
 
 pairs as (
 
-    select 'web_analytics' as source_system, 'events' as source_table, event_id as source_record_id,
+    select
+        'web_analytics' as source_system,
+        'events' as source_table,
+        event_id as source_record_id,
         {{ identity_node('cookie', 'user_pseudo_id') }} as node_a,
         coalesce({{ identity_node('account', 'user_id') }}, {{ identity_node('cookie', 'user_pseudo_id') }}) as node_b
     from web_events
 
     union all
-    select 'app_analytics', 'events', event_id,
-        {{ identity_node('device', 'device_id') }},
-        coalesce({{ identity_node('account', 'user_id') }}, {{ identity_node('device', 'device_id') }})
+
+    select
+        'app_analytics' as source_system,
+        'events' as source_table,
+        event_id as source_record_id,
+        {{ identity_node('device', 'device_id') }} as node_a,
+        coalesce({{ identity_node('account', 'user_id') }}, {{ identity_node('device', 'device_id') }}) as node_b
     from app_events
 
     union all
-    select 'app_analytics', 'geofence_visits', visit_id,
-        {{ identity_node('device', 'device_id') }},
-        coalesce({{ identity_node('account', 'user_id') }}, {{ identity_node('device', 'device_id') }})
+
+    select
+        'app_analytics' as source_system,
+        'geofence_visits' as source_table,
+        visit_id as source_record_id,
+        {{ identity_node('device', 'device_id') }} as node_a,
+        coalesce({{ identity_node('account', 'user_id') }}, {{ identity_node('device', 'device_id') }}) as node_b
     from geofence_visits
 
     union all
-    select 'ecommerce', 'customers', customer_account_id,
-        {{ identity_node('account', 'customer_account_id') }}, {{ identity_node('email', 'email_hash') }}
-    from shop_customers
-    union all
-    select 'ecommerce', 'customers', customer_account_id,
-        {{ identity_node('account', 'customer_account_id') }}, {{ identity_node('phone', 'phone_hash') }}
+
+    select
+        'ecommerce' as source_system,
+        'customers' as source_table,
+        customer_account_id as source_record_id,
+        {{ identity_node('account', 'customer_account_id') }} as node_a,
+        {{ identity_node('email', 'email_hash') }} as node_b
     from shop_customers
 
     union all
-    select 'ecommerce', 'orders', order_id,
-        coalesce({{ identity_node('account', 'customer_account_id') }}, {{ identity_node('email', 'email_hash') }}),
-        coalesce({{ identity_node('email', 'email_hash') }}, {{ identity_node('account', 'customer_account_id') }})
+
+    select
+        'ecommerce' as source_system,
+        'customers' as source_table,
+        customer_account_id as source_record_id,
+        {{ identity_node('account', 'customer_account_id') }} as node_a,
+        {{ identity_node('phone', 'phone_hash') }} as node_b
+    from shop_customers
+
+    union all
+
+    select
+        'ecommerce' as source_system,
+        'orders' as source_table,
+        order_id as source_record_id,
+        coalesce({{ identity_node('account', 'customer_account_id') }}, {{ identity_node('email', 'email_hash') }}) as node_a,
+        coalesce({{ identity_node('email', 'email_hash') }}, {{ identity_node('account', 'customer_account_id') }}) as node_b
     from shop_orders
 
     union all
-    select 'store_pos', 'transactions', transaction_id,
-        coalesce({{ identity_node('loyalty', 'loyalty_card_number') }}, {{ identity_node('email', 'receipt_email_hash') }}, {{ identity_node('card', 'card_fingerprint_hash') }}),
-        coalesce({{ identity_node('email', 'receipt_email_hash') }}, {{ identity_node('card', 'card_fingerprint_hash') }}, {{ identity_node('loyalty', 'loyalty_card_number') }})
-    from pos_transactions
-    union all
-    select 'store_pos', 'transactions', transaction_id,
-        coalesce({{ identity_node('loyalty', 'loyalty_card_number') }}, {{ identity_node('email', 'receipt_email_hash') }}, {{ identity_node('card', 'card_fingerprint_hash') }}),
-        coalesce({{ identity_node('card', 'card_fingerprint_hash') }}, {{ identity_node('loyalty', 'loyalty_card_number') }}, {{ identity_node('email', 'receipt_email_hash') }})
+
+    select
+        'store_pos' as source_system,
+        'transactions' as source_table,
+        transaction_id as source_record_id,
+        coalesce({{ identity_node('loyalty', 'loyalty_card_number') }}, {{ identity_node('email', 'receipt_email_hash') }}, {{ identity_node('card', 'card_fingerprint_hash') }}) as node_a,
+        coalesce({{ identity_node('email', 'receipt_email_hash') }}, {{ identity_node('card', 'card_fingerprint_hash') }}, {{ identity_node('loyalty', 'loyalty_card_number') }}) as node_b
     from pos_transactions
 
     union all
-    select 'store_pos', 'transactions', transaction_id,
-        coalesce({{ identity_node('email', 'receipt_email_hash') }}, {{ identity_node('card', 'card_fingerprint_hash') }}, {{ identity_node('loyalty', 'loyalty_card_number') }}),
-        coalesce({{ identity_node('card', 'card_fingerprint_hash') }}, {{ identity_node('email', 'receipt_email_hash') }}, {{ identity_node('loyalty', 'loyalty_card_number') }})
+
+    select
+        'store_pos' as source_system,
+        'transactions' as source_table,
+        transaction_id as source_record_id,
+        coalesce({{ identity_node('loyalty', 'loyalty_card_number') }}, {{ identity_node('email', 'receipt_email_hash') }}, {{ identity_node('card', 'card_fingerprint_hash') }}) as node_a,
+        coalesce({{ identity_node('card', 'card_fingerprint_hash') }}, {{ identity_node('loyalty', 'loyalty_card_number') }}, {{ identity_node('email', 'receipt_email_hash') }}) as node_b
     from pos_transactions
 
     union all
-    select 'marketplace', 'orders', marketplace_order_id,
-        {{ identity_node('marketplace_buyer', 'buyer_id') }},
-        coalesce({{ identity_node('email', 'masked_email_hash') }}, {{ identity_node('marketplace_buyer', 'buyer_id') }})
+
+    select
+        'store_pos' as source_system,
+        'transactions' as source_table,
+        transaction_id as source_record_id,
+        coalesce({{ identity_node('email', 'receipt_email_hash') }}, {{ identity_node('card', 'card_fingerprint_hash') }}, {{ identity_node('loyalty', 'loyalty_card_number') }}) as node_a,
+        coalesce({{ identity_node('card', 'card_fingerprint_hash') }}, {{ identity_node('email', 'receipt_email_hash') }}, {{ identity_node('loyalty', 'loyalty_card_number') }}) as node_b
+    from pos_transactions
+
+    union all
+
+    select
+        'marketplace' as source_system,
+        'orders' as source_table,
+        marketplace_order_id as source_record_id,
+        {{ identity_node('marketplace_buyer', 'buyer_id') }} as node_a,
+        coalesce({{ identity_node('email', 'masked_email_hash') }}, {{ identity_node('marketplace_buyer', 'buyer_id') }}) as node_b
     from marketplace_orders
 
     union all
-    select 'crm', 'contacts', contact_id,
-        {{ identity_node('crm_contact', 'contact_id') }},
-        coalesce({{ identity_node('email', 'email_hash') }}, {{ identity_node('crm_contact', 'contact_id') }})
-    from crm_contacts
-    union all
-    select 'crm', 'contacts', contact_id,
-        {{ identity_node('crm_contact', 'contact_id') }},
-        coalesce({{ identity_node('phone', 'phone_hash') }}, {{ identity_node('crm_contact', 'contact_id') }})
-    from crm_contacts
-    union all
-    select 'crm', 'contacts', contact_id,
-        {{ identity_node('crm_contact', 'contact_id') }},
-        coalesce({{ identity_node('account', 'customer_account_id') }}, {{ identity_node('crm_contact', 'contact_id') }})
+
+    select
+        'crm' as source_system,
+        'contacts' as source_table,
+        contact_id as source_record_id,
+        {{ identity_node('crm_contact', 'contact_id') }} as node_a,
+        coalesce({{ identity_node('email', 'email_hash') }}, {{ identity_node('crm_contact', 'contact_id') }}) as node_b
     from crm_contacts
 
     union all
-    select 'crm', 'leads', lead_id,
-        {{ identity_node('crm_contact', 'contact_id') }}, {{ identity_node('crm_contact', 'contact_id') }}
+
+    select
+        'crm' as source_system,
+        'contacts' as source_table,
+        contact_id as source_record_id,
+        {{ identity_node('crm_contact', 'contact_id') }} as node_a,
+        coalesce({{ identity_node('phone', 'phone_hash') }}, {{ identity_node('crm_contact', 'contact_id') }}) as node_b
+    from crm_contacts
+
+    union all
+
+    select
+        'crm' as source_system,
+        'contacts' as source_table,
+        contact_id as source_record_id,
+        {{ identity_node('crm_contact', 'contact_id') }} as node_a,
+        coalesce({{ identity_node('account', 'customer_account_id') }}, {{ identity_node('crm_contact', 'contact_id') }}) as node_b
+    from crm_contacts
+
+    union all
+
+    select
+        'crm' as source_system,
+        'leads' as source_table,
+        lead_id as source_record_id,
+        {{ identity_node('crm_contact', 'contact_id') }} as node_a,
+        {{ identity_node('crm_contact', 'contact_id') }} as node_b
     from crm_leads
 
     union all
-    select 'call_centre', 'calls', call_id,
-        coalesce({{ identity_node('phone', 'caller_phone_hash') }}, {{ identity_node('account', 'customer_account_id') }}),
-        coalesce({{ identity_node('account', 'customer_account_id') }}, {{ identity_node('phone', 'caller_phone_hash') }})
+
+    select
+        'call_centre' as source_system,
+        'calls' as source_table,
+        call_id as source_record_id,
+        coalesce({{ identity_node('phone', 'caller_phone_hash') }}, {{ identity_node('account', 'customer_account_id') }}) as node_a,
+        coalesce({{ identity_node('account', 'customer_account_id') }}, {{ identity_node('phone', 'caller_phone_hash') }}) as node_b
     from calls
 
     union all
-    select 'call_centre', 'phone_orders', phone_order_id,
-        coalesce({{ identity_node('phone', 'caller_phone_hash') }}, {{ identity_node('account', 'customer_account_id') }}),
-        coalesce({{ identity_node('account', 'customer_account_id') }}, {{ identity_node('phone', 'caller_phone_hash') }})
+
+    select
+        'call_centre' as source_system,
+        'phone_orders' as source_table,
+        phone_order_id as source_record_id,
+        coalesce({{ identity_node('phone', 'caller_phone_hash') }}, {{ identity_node('account', 'customer_account_id') }}) as node_a,
+        coalesce({{ identity_node('account', 'customer_account_id') }}, {{ identity_node('phone', 'caller_phone_hash') }}) as node_b
     from phone_orders
 
     union all
-    select 'support', 'tickets', ticket_id,
-        {{ identity_node('email', 'requester_email_hash') }}, {{ identity_node('email', 'requester_email_hash') }}
+
+    select
+        'support' as source_system,
+        'tickets' as source_table,
+        ticket_id as source_record_id,
+        {{ identity_node('email', 'requester_email_hash') }} as node_a,
+        {{ identity_node('email', 'requester_email_hash') }} as node_b
     from tickets
 
     union all
-    select 'surveys', 'responses', response_id,
-        coalesce({{ identity_node('email', 'respondent_email_hash') }}, {{ identity_node('account', 'customer_account_id') }}),
-        coalesce({{ identity_node('account', 'customer_account_id') }}, {{ identity_node('email', 'respondent_email_hash') }})
+
+    select
+        'surveys' as source_system,
+        'responses' as source_table,
+        response_id as source_record_id,
+        coalesce({{ identity_node('email', 'respondent_email_hash') }}, {{ identity_node('account', 'customer_account_id') }}) as node_a,
+        coalesce({{ identity_node('account', 'customer_account_id') }}, {{ identity_node('email', 'respondent_email_hash') }}) as node_b
     from survey_responses
 
     union all
-    select 'messaging', 'sends', message_id,
-        case when message_channel = 'sms' then {{ identity_node('phone', 'recipient_hash') }} else {{ identity_node('email', 'recipient_hash') }} end,
-        case when message_channel = 'sms' then {{ identity_node('phone', 'recipient_hash') }} else {{ identity_node('email', 'recipient_hash') }} end
+
+    select
+        'messaging' as source_system,
+        'sends' as source_table,
+        message_id as source_record_id,
+        case when message_channel = 'sms' then {{ identity_node('phone', 'recipient_hash') }} else {{ identity_node('email', 'recipient_hash') }} end as node_a,
+        case when message_channel = 'sms' then {{ identity_node('phone', 'recipient_hash') }} else {{ identity_node('email', 'recipient_hash') }} end as node_b
     from message_sends
 
     union all
-    select 'loyalty', 'members', member_id,
-        {{ identity_node('loyalty', 'card_number') }},
-        coalesce({{ identity_node('email', 'email_hash') }}, {{ identity_node('loyalty', 'card_number') }})
+
+    select
+        'loyalty' as source_system,
+        'members' as source_table,
+        member_id as source_record_id,
+        {{ identity_node('loyalty', 'card_number') }} as node_a,
+        coalesce({{ identity_node('email', 'email_hash') }}, {{ identity_node('loyalty', 'card_number') }}) as node_b
     from loyalty_members
+
     union all
-    select 'loyalty', 'members', member_id,
-        {{ identity_node('loyalty', 'card_number') }},
-        coalesce({{ identity_node('phone', 'phone_hash') }}, {{ identity_node('loyalty', 'card_number') }})
+
+    select
+        'loyalty' as source_system,
+        'members' as source_table,
+        member_id as source_record_id,
+        {{ identity_node('loyalty', 'card_number') }} as node_a,
+        coalesce({{ identity_node('phone', 'phone_hash') }}, {{ identity_node('loyalty', 'card_number') }}) as node_b
     from loyalty_members
 
 ),
@@ -193,7 +285,8 @@ edges as (
         case when node_a <= node_b then node_a else node_b end as node_a,
         case when node_a <= node_b then node_b else node_a end as node_b
     from pairs
-    where node_a is not null
+    where
+        node_a is not null
         and node_b is not null
 
 )

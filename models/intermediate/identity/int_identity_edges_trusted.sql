@@ -22,7 +22,8 @@ trusted as (
         on edges.node_a = blocked_a.node_id
     left join blocked as blocked_b
         on edges.node_b = blocked_b.node_id
-    where blocked_a.node_id is null
+    where
+        blocked_a.node_id is null
         and blocked_b.node_id is null
 
 )

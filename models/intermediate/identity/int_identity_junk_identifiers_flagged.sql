@@ -28,9 +28,21 @@ listed as (
 ),
 
 directed as (
-    select node_a as node_id, node_b as neighbour_id from edges where node_a <> node_b
+    select
+        node_a as node_id,
+        node_b as neighbour_id,
+        {{ dbt.split_part('node_a', "':'", 1) }} as node_type,
+        {{ dbt.split_part('node_b', "':'", 1) }} as neighbour_type
+    from edges
+    where node_a != node_b
     union all
-    select node_b as node_id, node_a as neighbour_id from edges where node_a <> node_b
+    select
+        node_b as node_id,
+        node_a as neighbour_id,
+        {{ dbt.split_part('node_b', "':'", 1) }} as node_type,
+        {{ dbt.split_part('node_a', "':'", 1) }} as neighbour_type
+    from edges
+    where node_a != node_b
 ),
 
 anchors_per_identifier as (
@@ -39,8 +51,9 @@ anchors_per_identifier as (
         node_id,
         count(distinct neighbour_id) as anchor_count
     from directed
-    where {{ dbt.split_part('node_id', "':'", 1) }} in ('email', 'phone', 'loyalty', 'card')
-        and {{ dbt.split_part('neighbour_id', "':'", 1) }} in ('account', 'loyalty', 'crm_contact', 'marketplace_buyer')
+    where
+        node_type in ('email', 'phone', 'loyalty', 'card')
+        and neighbour_type in ('account', 'loyalty', 'crm_contact', 'marketplace_buyer')
     group by node_id
 
 ),

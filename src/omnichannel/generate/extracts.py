@@ -87,6 +87,9 @@ def _phone_as_typed(
         np.char.add(np.char.add(np.char.add("+", dial), " (0)"), rest),
     ]
     choice = rng.choice(len(formats), size=len(index), p=[0.4, 0.15, 0.25, 0.1, 0.1])
+    # national formats (no country code) are only written for the home market's numbers
+    domestic = people["country"].to_numpy()[index] == "DE"
+    choice = np.where(~domestic & np.isin(choice, [2, 3]), 0, choice)
     return np.choose(choice, formats)
 
 

@@ -267,7 +267,10 @@ def simulate_session_events(
     checkout = add_to_cart & (rng.random(m) < 0.6)
     purchase_rate = np.where(sessions["platform"].to_numpy() == "app", 0.45, 0.62)
     purchase = checkout & has_account & (rng.random(m) < purchase_rate)
-    login = has_account & ~is_bot & (purchase | (rng.random(m) < 0.3))
+    # an account holder logs in on the first visit of every browser or device (and at
+    # checkout), so that each cookie and device is linked to the account at least once
+    first_visit = ~sessions["visitor_id"].duplicated().to_numpy()
+    login = has_account & ~is_bot & (purchase | first_visit | (rng.random(m) < 0.3))
     skus = products["sku"].to_numpy()
     viewed_sku = skus[rng.choice(len(skus), size=m, p=products["popularity"].to_numpy())]
     blocks = [
