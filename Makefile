@@ -31,11 +31,10 @@ generate: install ## Generate the demo world (scale $(SCALE), $(DAYS) days) unle
 check-raw: install ## Landing checks (Great Expectations) on the raw extracts
 	$(PYTHON_BIN)/omnichannel check-raw --raw data/raw
 
-dbt-build: install ## dbt seed + build on the demo world
-	$(DBT) deps $(DBT_FLAGS) >/dev/null 2>&1 || true
+dbt-build: install ## dbt build (seeds, models, tests) on the demo world, publish if green
 	$(PYTHON_BIN)/omnichannel build
 
-docs: install ## Generate the lineage docs (target/ and a static index)
+docs: install ## Generate the lineage docs (target/index.html and target/static_index.html)
 	$(DBT) docs generate $(DBT_FLAGS) --static
 
 build: install generate check-raw dbt-build docs ## Install, generate, check, build and document the warehouse
