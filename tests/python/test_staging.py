@@ -154,3 +154,34 @@ def test_no_raw_email_or_phone_leaves_the_checks_models(warehouse):
                         model,
                         column,
                     )
+
+
+def test_ga4_channel_group_of_each_web_session_matches_the_truth(warehouse, fixture_world):
+    truth = pd.read_parquet(fixture_world.truth_dir / "sessions.parquet")
+    truth = truth[(truth["platform"] == "web") & ~truth["is_bot"]]
+    truth["ga_session_id"] = truth["session_start"].astype("datetime64[s]").astype("int64")
+    with warehouse.connect() as con:
+        found = con.execute(
+            "select user_pseudo_id as visitor_id, ga_session_id, default_channel_group "
+            "from staging.stg_web_analytics__events "
+            "where event_at = make_timestamp(ga_session_id * 1000000) and not is_bot"
+        ).df()
+    merged = truth.merge(found, on=["visitor_id", "ga_session_id"], suffixes=("_true", "_found"))
+    assert len(merged) >= 0.99 * len(truth)
+    mismatched = merged[
+        merged["default_channel_group_true"] != merged["default_channel_group_found"]
+    ]
+    assert mismatched.empty, mismatched.head()
+    assert merged["default_channel_group_found"].nunique() >= 7
+
+
+def test_bot_traffic_is_flagged(warehouse, fixture_world):
+    truth = pd.read_parquet(fixture_world.truth_dir / "sessions.parquet")
+    bot_visitors = set(truth.loc[truth["is_bot"], "visitor_id"])
+    flagged = {
+        v
+        for (v,) in warehouse.query(
+            "select distinct user_pseudo_id from staging.stg_web_analytics__events where is_bot"
+        )
+    }
+    assert bot_visitors and flagged == bot_visitors

@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('ga4_channel_grouping_rules') }}
 {{
     config(
         materialized='incremental',
@@ -43,5 +44,8 @@ select
     os,
     app_version,
     purchase_value_eur,
-    extract_date
+    extract_date,
+    lower(utm_source) as traffic_source,
+    lower(utm_medium) as traffic_medium,
+    {{ ga4_default_channel_group('utm_source', 'utm_medium') }} as default_channel_group
 from kept

@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('ga4_channel_grouping_rules') }}
 {{
     config(
         materialized='incremental',
@@ -23,6 +24,17 @@ kept as (
         and duplicate_rank = 1
         and {{ lookback_filter('extract_date') }}
 
+),
+
+classified as (
+
+    select
+        *,
+        {{ is_bot_user_agent('user_agent') }} as is_bot,
+        coalesce(nullif(lower(utm_source), ''), {{ referrer_source('page_referrer') }}) as traffic_source,
+        coalesce(nullif(lower(utm_medium), ''), {{ referrer_medium('page_referrer') }}) as traffic_medium
+    from kept
+
 )
 
 select
@@ -46,5 +58,9 @@ select
     device_category,
     user_agent,
     purchase_value_eur,
-    extract_date
-from kept
+    extract_date,
+    is_bot,
+    traffic_source,
+    traffic_medium,
+    {{ ga4_default_channel_group('traffic_source', 'traffic_medium') }} as default_channel_group
+from classified

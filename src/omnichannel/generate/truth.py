@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from omnichannel.generate.schema import TABLES
-from omnichannel.generate.world import World
+from omnichannel.generate.world import TRAFFIC_SOURCES, World
 
 
 def round_half_away(values: np.ndarray) -> np.ndarray:
@@ -220,6 +220,9 @@ def compute_truth(world: World, out: dict[str, pd.DataFrame]) -> dict[str, objec
             "has_purchase": sessions["has_purchase"],
             "is_engaged": sessions["is_engaged"],
             "is_returning_visitor": sessions["is_returning"],
+            "default_channel_group": np.array([source[0] for source in TRAFFIC_SOURCES])[
+                sessions["source_index"].to_numpy()
+            ],
             "person_id": np.where(
                 sessions["person_index"] >= 0,
                 people["person_id"].to_numpy()[np.maximum(sessions["person_index"].to_numpy(), 0)],
