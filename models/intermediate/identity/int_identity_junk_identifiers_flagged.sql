@@ -45,15 +45,28 @@ directed as (
     where node_a != node_b
 ),
 
-anchors_per_identifier as (
+anchors_per_type as (
 
+    -- one person legitimately links an account, a loyalty card and a CRM contact
+    -- with one email: what is suspicious is many anchors of the SAME type
     select
         node_id,
+        neighbour_type,
         count(distinct neighbour_id) as anchor_count
     from directed
     where
         node_type in ('email', 'phone', 'loyalty', 'card')
         and neighbour_type in ('account', 'loyalty', 'crm_contact', 'marketplace_buyer')
+    group by node_id, neighbour_type
+
+),
+
+anchors_per_identifier as (
+
+    select
+        node_id,
+        max(anchor_count) as anchor_count
+    from anchors_per_type
     group by node_id
 
 ),
@@ -68,7 +81,7 @@ flagged as (
 
     select
         anchors_per_identifier.node_id,
-        'shared by ' || cast(anchors_per_identifier.anchor_count as {{ dbt.type_string() }}) || ' accounts, cards or contacts' as block_reason,
+        'shared by ' || cast(anchors_per_identifier.anchor_count as {{ dbt.type_string() }}) || ' accounts, cards, contacts or buyers of one kind' as block_reason,
         anchors_per_identifier.anchor_count
     from anchors_per_identifier
     where anchors_per_identifier.anchor_count > {{ var('identity_max_anchors_per_identifier') }}
