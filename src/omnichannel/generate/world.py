@@ -374,6 +374,33 @@ def price_lines(
     return lines
 
 
+def order_lines_for(
+    rng: np.random.Generator,
+    orders: pd.DataFrame,
+    first_sku: np.ndarray | None,
+    reference: Reference,
+    extra_lines_mean: float,
+    discount_share: float,
+) -> pd.DataFrame:
+    """Lines of `orders` (order_id, currency, ordered_at), priced in the order currency."""
+    lines = _lines_for_orders(
+        rng, orders["order_id"].to_numpy(), first_sku, reference.products, extra_lines_mean
+    )
+    lines = price_lines(
+        rng,
+        lines,
+        orders["currency"].to_numpy()[lines["order_index"]],
+        orders["ordered_at"].to_numpy()[lines["order_index"]],
+        reference,
+        discount_share,
+    )
+    lines["order_line_id"] = np.char.add(
+        np.char.add(lines["order_id"].to_numpy().astype(str), "-"),
+        lines["line_number"].astype(str).to_numpy(),
+    )
+    return lines
+
+
 def simulate_store_footfall(
     rng: np.random.Generator, reference: Reference, days: int, start: dt.date, scale: float
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -500,21 +527,7 @@ def simulate(scale: float, days: int, start: dt.date, seed: int) -> World:
         ],
         first_sku,
     )
-    shop_lines = _lines_for_orders(
-        rng, shop_orders["order_id"].to_numpy(), first_sku, reference.products, 0.5
-    )
-    shop_lines = price_lines(
-        rng,
-        shop_lines,
-        shop_orders["currency"].to_numpy()[shop_lines["order_index"]],
-        shop_orders["ordered_at"].to_numpy()[shop_lines["order_index"]],
-        reference,
-        0.3,
-    )
-    shop_lines["order_line_id"] = np.char.add(
-        np.char.add(shop_lines["order_id"].to_numpy().astype(str), "-"),
-        shop_lines["line_number"].astype(str).to_numpy(),
-    )
+    shop_lines = order_lines_for(rng, shop_orders, first_sku, reference, 0.5, 0.3)
 
     # ---- store transactions
     rng = rngs[5]
@@ -547,21 +560,7 @@ def simulate(scale: float, days: int, start: dt.date, seed: int) -> World:
     store_tx["fulfilment_method"] = "carry_out"
     store_tx["fulfilment_location_id"] = store_tx["store_id"]
     store_tx["is_cancelled"] = False
-    store_lines = _lines_for_orders(
-        rng, store_tx["order_id"].to_numpy(), None, reference.products, 0.7
-    )
-    store_lines = price_lines(
-        rng,
-        store_lines,
-        store_tx["currency"].to_numpy()[store_lines["order_index"]],
-        store_tx["ordered_at"].to_numpy()[store_lines["order_index"]],
-        reference,
-        0.2,
-    )
-    store_lines["order_line_id"] = np.char.add(
-        np.char.add(store_lines["order_id"].to_numpy().astype(str), "-"),
-        store_lines["line_number"].astype(str).to_numpy(),
-    )
+    store_lines = order_lines_for(rng, store_tx, None, reference, 0.7, 0.2)
 
     # ---- marketplace orders
     rng = rngs[6]
@@ -583,19 +582,7 @@ def simulate(scale: float, days: int, start: dt.date, seed: int) -> World:
     mp["fulfilment_method"] = "marketplace_fulfilled"
     mp["fulfilment_location_id"] = WAREHOUSE_ID
     mp["is_cancelled"] = rng.random(len(mp)) < 0.02
-    mp_lines = _lines_for_orders(rng, mp["order_id"].to_numpy(), None, reference.products, 0.3)
-    mp_lines = price_lines(
-        rng,
-        mp_lines,
-        mp["currency"].to_numpy()[mp_lines["order_index"]],
-        mp["ordered_at"].to_numpy()[mp_lines["order_index"]],
-        reference,
-        0.1,
-    )
-    mp_lines["order_line_id"] = np.char.add(
-        np.char.add(mp_lines["order_id"].to_numpy().astype(str), "-"),
-        mp_lines["line_number"].astype(str).to_numpy(),
-    )
+    mp_lines = order_lines_for(rng, mp, None, reference, 0.3, 0.1)
 
     orders = pd.concat(
         [
