@@ -1,0 +1,291 @@
+-- Web and app sessions rebuilt from raw events by the GA4 rules, bots included and flagged:
+-- a visitor's (cookie's or device's) session ends after 30 minutes without an event, and a new
+-- one starts when an event brings a campaign source (source / medium / campaign / gclid)
+-- different from the current session's. The exported ga_session_id is not used.
+-- Incremental by session_date: events are re-read from one day before the lookback window,
+-- so a session that began before midnight is rebuilt whole, and only the sessions that start
+-- inside the window are replaced (delete+insert), which gives the rows of a full refresh.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='session_date',
+        on_schema_change='fail',
+    )
+}}
+
+{#- Inactivity that ends a session (GA4 default), and the days of events read before the window. -#}
+{%- set session_timeout_seconds = 1800 -%}
+{%- set context_days = 1 -%}
+
+with
+
+web_events as (
+
+    select
+        event_id,
+        event_at,
+        event_name,
+        user_pseudo_id,
+        user_id,
+        page_location,
+        traffic_source,
+        traffic_medium,
+        utm_campaign,
+        gclid,
+        transaction_id,
+        purchase_value_eur,
+        engagement_time_msec,
+        is_bot,
+        default_channel_group
+    from {{ ref('stg_web_analytics__events') }}
+    where
+        user_pseudo_id is not null
+        and {{ lookback_window_filter('event_at', 'session_date', context_days) }}
+
+),
+
+app_events as (
+
+    select
+        event_id,
+        event_at,
+        event_name,
+        device_id,
+        user_id,
+        screen_name,
+        traffic_source,
+        traffic_medium,
+        utm_campaign,
+        transaction_id,
+        purchase_value_eur,
+        engagement_time_msec,
+        default_channel_group
+    from {{ ref('stg_app_analytics__events') }}
+    where
+        device_id is not null
+        and {{ lookback_window_filter('event_at', 'session_date', context_days) }}
+
+),
+
+events as (
+
+    select
+        'web' as platform,
+        user_pseudo_id as visitor_id,
+        event_id,
+        event_at,
+        event_name,
+        user_id,
+        page_location as page,
+        traffic_source,
+        traffic_medium,
+        utm_campaign as traffic_campaign,
+        gclid,
+        default_channel_group,
+        transaction_id,
+        purchase_value_eur,
+        engagement_time_msec,
+        is_bot,
+        event_name = 'page_view' as is_page_view
+    from web_events
+
+    union all
+
+    select
+        'app' as platform,
+        device_id as visitor_id,
+        event_id,
+        event_at,
+        event_name,
+        user_id,
+        screen_name as page,
+        traffic_source,
+        traffic_medium,
+        utm_campaign as traffic_campaign,
+        cast(null as {{ dbt.type_string() }}) as gclid,
+        default_channel_group,
+        transaction_id,
+        purchase_value_eur,
+        engagement_time_msec,
+        false as is_bot,
+        -- app_open shows the first screen of a visit: counted as a screen view
+        event_name in ('screen_view', 'app_open') as is_page_view
+    from app_events
+
+),
+
+-- an event's campaign source: null when it carries none (it then continues the current session)
+events_with_campaign as (
+
+    select
+        *,
+        case
+            when
+                traffic_source is not null
+                or traffic_medium is not null
+                or traffic_campaign is not null
+                or gclid is not null
+                then {{ dbt.concat([
+                    "coalesce(traffic_source, '')", "'|'",
+                    "coalesce(traffic_medium, '')", "'|'",
+                    "coalesce(traffic_campaign, '')", "'|'",
+                    "coalesce(gclid, '')",
+                ]) }}
+        end as campaign_key,
+        lag(event_at) over (
+            partition by platform, visitor_id
+            order by event_at asc, event_id asc
+        ) as previous_event_at
+    from events
+
+),
+
+-- runs of activity: a new run after 30 minutes without an event
+activity_runs as (
+
+    select
+        *,
+        sum(
+            case
+                when previous_event_at is null then 1
+                when {{ dbt.datediff('previous_event_at', 'event_at', 'second') }} >= {{ session_timeout_seconds }} then 1
+                else 0
+            end
+        ) over (
+            partition by platform, visitor_id
+            order by event_at asc, event_id asc
+            rows between unbounded preceding and current row
+        ) as activity_run_number
+    from events_with_campaign
+
+),
+
+-- within a run, the campaign in force after each event: the last campaign source seen so far
+campaign_spans as (
+
+    select
+        *,
+        count(campaign_key) over (
+            partition by platform, visitor_id, activity_run_number
+            order by event_at asc, event_id asc
+            rows between unbounded preceding and current row
+        ) as campaign_span_number
+    from activity_runs
+
+),
+
+campaign_in_force as (
+
+    select
+        *,
+        max(campaign_key) over (
+            partition by platform, visitor_id, activity_run_number, campaign_span_number
+        ) as campaign_key_in_force
+    from campaign_spans
+
+),
+
+session_starts as (
+
+    select
+        *,
+        case
+            when row_number() over (
+                partition by platform, visitor_id, activity_run_number
+                order by event_at asc, event_id asc
+            ) = 1 then 1
+            when
+                campaign_key is not null
+                and campaign_key != coalesce(lag(campaign_key_in_force) over (
+                    partition by platform, visitor_id, activity_run_number
+                    order by event_at asc, event_id asc
+                ), '')
+                then 1
+            else 0
+        end as is_session_start
+    from campaign_in_force
+
+),
+
+sessionized_events as (
+
+    select
+        *,
+        sum(is_session_start) over (
+            partition by platform, visitor_id
+            order by event_at asc, event_id asc
+            rows between unbounded preceding and current row
+        ) as visitor_session_index
+    from session_starts
+
+),
+
+sessions as (
+
+    select
+        platform,
+        visitor_id,
+        visitor_session_index,
+        min(event_at) as session_start_at,
+        max(event_at) as session_end_at,
+        max(case when is_session_start = 1 then event_id end) as first_event_id,
+        max(case when is_session_start = 1 then page end) as landing_page,
+        max(case when is_session_start = 1 then traffic_source end) as traffic_source,
+        max(case when is_session_start = 1 then traffic_medium end) as traffic_medium,
+        max(case when is_session_start = 1 then traffic_campaign end) as traffic_campaign,
+        max(case when is_session_start = 1 then gclid end) as gclid,
+        max(case when is_session_start = 1 then default_channel_group end) as default_channel_group,
+        max(user_id) as user_id,
+        count(*) as event_count,
+        sum(case when is_page_view then 1 else 0 end) as page_view_count,
+        coalesce(sum(engagement_time_msec), 0) as engagement_time_msec,
+        max(case when event_name = 'view_item' then 1 else 0 end) = 1 as has_product_view,
+        max(case when event_name = 'add_to_cart' then 1 else 0 end) = 1 as has_add_to_cart,
+        max(case when event_name = 'begin_checkout' then 1 else 0 end) = 1 as has_checkout,
+        max(case when event_name = 'purchase' then 1 else 0 end) = 1 as has_purchase,
+        max(case when event_name = 'login' then 1 else 0 end) = 1 as has_login,
+        max(case when event_name = 'purchase' then transaction_id end) as transaction_id,
+        sum(case when event_name = 'purchase' then purchase_value_eur end) as purchase_value_eur,
+        max(case when is_bot then 1 else 0 end) = 1 as is_bot
+    from sessionized_events
+    group by platform, visitor_id, visitor_session_index
+
+),
+
+final as (
+
+    select
+        {{ dbt.hash(dbt.concat([
+            "platform", "'|'", "visitor_id", "'|'", "cast(session_start_at as " ~ dbt.type_string() ~ ")"
+        ])) }} as session_key,
+        platform,
+        visitor_id,
+        user_id,
+        first_event_id,
+        session_start_at,
+        session_end_at,
+        cast(session_start_at as date) as session_date,
+        landing_page,
+        traffic_source,
+        traffic_medium,
+        traffic_campaign,
+        gclid,
+        default_channel_group,
+        event_count,
+        page_view_count,
+        engagement_time_msec,
+        has_product_view,
+        has_add_to_cart,
+        has_checkout,
+        has_purchase,
+        has_login,
+        transaction_id,
+        purchase_value_eur,
+        is_bot
+    from sessions
+
+)
+
+select * from final
+where {{ lookback_filter('session_date') }}
