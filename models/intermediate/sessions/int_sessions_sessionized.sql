@@ -257,7 +257,8 @@ final as (
 
     select
         {{ dbt.hash(dbt.concat([
-            "platform", "'|'", "visitor_id", "'|'", "cast(session_start_at as " ~ dbt.type_string() ~ ")"
+            "platform", "'|'", "visitor_id", "'|'",
+            "cast(session_start_at as " ~ dbt.type_string() ~ ")", "'|'", "first_event_id",
         ])) }} as session_key,
         platform,
         visitor_id,
