@@ -38,3 +38,17 @@
 {% macro spark__micros_to_timestamp(expression) -%}
     timestamp_micros(cast({{ expression }} as bigint))
 {%- endmacro %}
+
+
+{#- A UTC timestamp to the wall-clock time of an IANA time zone (e.g. a store's local time). -#}
+{% macro utc_to_local(expression, time_zone_expression) %}
+    {{ return(adapter.dispatch('utc_to_local', 'omnichannel')(expression, time_zone_expression)) }}
+{% endmacro %}
+
+{% macro duckdb__utc_to_local(expression, time_zone_expression) -%}
+    timezone({{ time_zone_expression }}, timezone('UTC', {{ expression }}))
+{%- endmacro %}
+
+{% macro spark__utc_to_local(expression, time_zone_expression) -%}
+    from_utc_timestamp({{ expression }}, {{ time_zone_expression }})
+{%- endmacro %}
