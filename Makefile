@@ -31,13 +31,13 @@ generate: install ## Generate the demo world (scale $(SCALE), $(DAYS) days) unle
 check-raw: install ## Landing checks (Great Expectations) on the raw extracts
 	$(PYTHON_BIN)/omnichannel check-raw --raw data/raw
 
-dbt-build: install ## dbt build (seeds, models, tests) on the demo world, publish if green
+dbt-build: install ## Landing checks, dbt build, mart audit; publish if all green
 	$(PYTHON_BIN)/omnichannel build
 
 docs: install ## Generate the lineage docs (target/index.html and target/static_index.html)
 	$(DBT) docs generate $(DBT_FLAGS) --static
 
-build: install generate check-raw dbt-build docs ## Install, generate, check, build and document the warehouse
+build: install generate dbt-build docs ## Install, generate, build (landing checks, dbt, mart audit, publish), document
 
 lint: install ## ruff + sqlfluff (dbt templater)
 	@mkdir -p data/build

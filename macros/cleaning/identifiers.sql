@@ -56,6 +56,23 @@
 
 {#- Salted hash of a personal identifier; null stays null. The salt comes from OMNICHANNEL_PII_SALT. -#}
 {% macro hash_pii(expression) -%}
-    {%- set salt = env_var('OMNICHANNEL_PII_SALT', 'omnichannel-demo-salt') -%}
+    {%- set salt = omnichannel.pii_salt() -%}
     case when {{ expression }} is null then null else {{ dbt.hash(dbt.concat(["'" ~ salt ~ "|'", expression])) }} end
+{%- endmacro %}
+
+
+{#-
+    The salt of the PII hashes: OMNICHANNEL_PII_SALT. Only the targets in
+    var('pii_demo_salt_targets') (the demo, pytest and CI) may fall back to the
+    documented demo salt; any other target (prod) stops with an error naming
+    the variable, so that real data is never hashed with a public salt.
+-#}
+{% macro pii_salt() -%}
+    {%- set salt = env_var('OMNICHANNEL_PII_SALT', '') -%}
+    {%- if salt == '' and target.name in var('pii_demo_salt_targets') -%}
+        {%- set salt = 'omnichannel-demo-salt' -%}
+    {%- elif salt == '' -%}
+        {{ exceptions.raise_compiler_error("OMNICHANNEL_PII_SALT is not set: target '" ~ target.name ~ "' must hash PII with its own secret salt (the demo salt is only for " ~ var('pii_demo_salt_targets') | join(', ') ~ "). Export OMNICHANNEL_PII_SALT.") }}
+    {%- endif -%}
+    {{ return(salt) }}
 {%- endmacro %}

@@ -82,76 +82,141 @@ def check_raw_command(
 @app.command()
 def build(
     select: str = typer.Option(None, "--select", "-s", help="dbt selector; default: everything."),
-    target: str = typer.Option(None, "--target", "-t", help="dbt target (dev, test, spark_ci)."),
-    full_refresh: bool = typer.Option(False, "--full-refresh", help="Rebuild incremental models."),
+    exclude: str = typer.Option(None, "--exclude", help="dbt exclusion."),
+    target: str = typer.Option(
+        None,
+        "--target",
+        "-t",
+        help="dbt target (dev, prod, test, spark_ci); default OMNICHANNEL_TARGET or dev.",
+    ),
+    full_refresh: bool = typer.Option(
+        False, "--full-refresh", help="Rebuild incremental models (loads late days too)."
+    ),
     publish: bool = typer.Option(
-        True, "--publish/--no-publish", help="Publish the build when every test passed."
+        None,
+        "--publish/--no-publish",
+        help="Publish when the audit passes; default: yes for a whole build, no with --select.",
+    ),
+    skip_audit: bool = typer.Option(
+        False, "--skip-audit", help="Development only: no mart audit (never with --publish)."
+    ),
+    skip_landing_checks: bool = typer.Option(
+        False, "--skip-landing-checks", help="Development only: no landing checks on the raw files."
+    ),
+    max_row_drop: float = typer.Option(
+        None,
+        "--max-row-drop",
+        help="Largest share a mart may shrink by against the published one (0.25).",
     ),
 ) -> None:
-    """Build with dbt (models, tests), then publish the warehouse if the audit passed.
+    """Write, audit, publish: landing checks, dbt build, mart audit, atomic publish.
 
-    The build writes data/build/warehouse.duckdb; only a green build is copied,
-    atomically, to data/published/warehouse.duckdb, the file BI tools read.
+    The build writes data/build/warehouse.duckdb; only a build whose landing
+    checks, dbt tests and mart audit all passed replaces, atomically,
+    data/published/warehouse.duckdb, the file BI tools read.
     """
-    import json
+    from omnichannel.pipeline import BuildOptions, build_and_publish
+    from omnichannel.publish import BuildLockedError
+    from omnichannel.settings import SettingsError
 
-    import duckdb
-
-    from omnichannel.dbt_runner import run_dbt
-    from omnichannel.paths import BUILD_WAREHOUSE, PUBLISHED_DIR, PUBLISHED_WAREHOUSE, RAW_DIR
-    from omnichannel.publish import PublishAttempt, publish_atomically, record_attempt, utc_now
-
-    started_at = utc_now()
-    args = ["build"]
-    if select:
-        args += ["--select", select]
-    if target:
-        args += ["--target", target]
-    if full_refresh:
-        args.append("--full-refresh")
-    outcome = run_dbt(args)
-    generation_file = RAW_DIR / "_generation.json"
-    generation = json.loads(generation_file.read_text()) if generation_file.exists() else None
-    publishing = publish and not select and target in (None, "dev")
-    if not outcome.success:
-        console.print("[red]dbt build failed[/red]; the published warehouse is unchanged:")
-        for failure in outcome.failures:
-            console.print(f"  - {failure}")
-        if publishing:
-            record_attempt(
-                PUBLISHED_DIR,
-                PublishAttempt(started_at, utc_now(), False, generation, outcome.failures),
-            )
+    if skip_audit and publish:
+        console.print("[red]--skip-audit is for development builds: it cannot be published[/red]")
+        raise typer.Exit(code=2)
+    options = BuildOptions(
+        select=select,
+        exclude=exclude,
+        target=target,
+        full_refresh=full_refresh,
+        publish=False if skip_audit else publish,
+        skip_audit=skip_audit,
+        skip_landing_checks=skip_landing_checks,
+        max_row_drop=max_row_drop,
+    )
+    try:
+        result = build_and_publish(options, say=console.print)
+    except (SettingsError, BuildLockedError) as error:
+        console.print(f"[red]cannot build:[/red] {error}")
+        raise typer.Exit(code=2) from None
+    for warning in result.warnings:
+        console.print(f"[yellow]warning:[/yellow] {warning}")
+    if not result.ok:
+        console.print(
+            f"[red]{result.stage} failed[/red] ({len(result.failures)} failing checks); "
+            "the published warehouse is unchanged:"
+        )
+        for failure in result.failures:
+            console.print(f"  - {failure}", markup=False, highlight=False)
         raise typer.Exit(code=1)
-    console.print("[green]dbt build succeeded[/green]")
-    if publishing:
-        with duckdb.connect(str(BUILD_WAREHOUSE)) as connection:
-            connection.execute("checkpoint")
-        publish_atomically(BUILD_WAREHOUSE, PUBLISHED_WAREHOUSE)
-        record_attempt(PUBLISHED_DIR, PublishAttempt(started_at, utc_now(), True, generation))
-        console.print(f"published {PUBLISHED_WAREHOUSE}")
+    if not result.published:
+        console.print("[green]build passed[/green] (not published)")
 
 
 @app.command()
-def status() -> None:
+def status(
+    as_json: bool = typer.Option(False, "--json", help="Print the full status record as JSON."),
+) -> None:
     """When the published warehouse was built, from which raw data, and whether a newer build failed."""
     import json
 
-    from omnichannel.paths import PUBLISHED_DIR
-    from omnichannel.publish import read_status
+    from omnichannel.publish import attempt_state, read_build_info, read_status
+    from omnichannel.settings import published_path
 
-    current = read_status(PUBLISHED_DIR)
-    if not current:
-        console.print("nothing published yet: run `omnichannel build`")
-        raise typer.Exit(code=1)
-    print(json.dumps(current, indent=2, sort_keys=True))
-    last_attempt, last_published = current.get("last_attempt"), current.get("last_published")
-    if last_attempt and not last_attempt["succeeded"]:
-        console.print(
-            f"[yellow]the newest build ({last_attempt['started_at']}) failed; "
-            f"BI tools still read the build of "
-            f"{last_published['started_at'] if last_published else 'nothing'}[/yellow]"
+    published = published_path()
+    current = read_status(published.parent)
+    info = read_build_info(published)
+    if as_json:
+        print(
+            json.dumps(
+                {"published_file": str(published), "build_info": info, **current},
+                indent=2,
+                sort_keys=True,
+                default=str,
+            )
         )
+    last_published = current.get("last_published")
+    if info:
+        console.print(
+            f"published {published}: build {info.get('build_id')}, built {info.get('built_at')} "
+            f"(target {info.get('target')}{', selection ' + info['selection'] if info.get('selection') else ''})",
+            highlight=False,
+        )
+        console.print(
+            f"  from raw {info.get('raw_root')}: days {info.get('raw_first_day')} to "
+            f"{info.get('raw_last_day')}, fingerprint {info.get('raw_fingerprint')}, "
+            f"generator {info.get('raw_generation')}",
+            highlight=False,
+        )
+    else:
+        console.print(f"nothing published yet at {published}: run `omnichannel build`")
+    late = (last_published or {}).get("late_days_not_loaded") or []
+    if late:
+        console.print(
+            f"[yellow]the published build misses {len(late)} late raw day(s) "
+            f"({', '.join(sorted({d['day'] for d in late}))}): `omnichannel build --full-refresh` "
+            "loads them[/yellow]"
+        )
+    last_attempt = current.get("last_attempt")
+    if last_attempt and last_attempt.get("build_id") != (last_published or {}).get("build_id"):
+        state = attempt_state(last_attempt)
+        started = last_attempt.get("started_at")
+        if state == "running":
+            console.print(f"a newer build (started {started}) is running")
+        elif state == "interrupted":
+            console.print(
+                f"[yellow]a newer build (started {started}) was interrupted before it finished; "
+                "the published warehouse is the one above[/yellow]"
+            )
+        elif state == "failed":
+            console.print(
+                f"[yellow]a newer build (started {started}) failed at "
+                f"{last_attempt.get('stage')}; the published warehouse is the one above:[/yellow]"
+            )
+            for failure in (last_attempt.get("failures") or [])[:20]:
+                console.print(f"  - {failure}", markup=False, highlight=False)
+    elif last_attempt:
+        console.print("no newer build has failed since")
+    if not info:
+        raise typer.Exit(code=1)
 
 
 def main() -> None:

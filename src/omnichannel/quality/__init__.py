@@ -6,6 +6,8 @@ Two layers, both derived from ``omnichannel.generate.schema`` (never copied by h
    columns are exactly the contract's, with the contract's types, and the
    ``date=`` folder is a date. A corrupt file, a dropped, renamed or retyped
    column is reported with its path. Every daily table must have a folder.
+   A day is delivered once (no file whose keys are mostly another file's) and
+   is not empty in a table whose median day has rows.
 2. **Rows** (Great Expectations 1.x, per table, on the files read with pyarrow
    into pandas; GE's SQL datasource on duckdb-engine is broken): keys not
    null, categorical values in their sets, quantities and scores in range.
@@ -31,6 +33,12 @@ from omnichannel.generate.schema import TABLES, RawTable
 ROW_TOLERANCE = (
     0.9  # share of rows that must pass a row-level expectation (row-level mess is staging's job)
 )
+# A file whose distinct keys are more than this share (and at least MIN_REPEATED_KEYS keys)
+# in another file of the same table is a day delivered twice.
+REPEATED_DAY_SHARE = 0.5
+MIN_REPEATED_KEYS = 5
+# A day with no rows is a finding in a table whose median day has at least this many.
+MIN_MEDIAN_ROWS_FOR_EMPTY_DAY = 20
 
 
 @dataclass
@@ -180,18 +188,54 @@ def _expectations(table: RawTable):
     return expectations
 
 
-def _validate_rows(context, table: RawTable, frame: pd.DataFrame, report: LandingReport) -> None:
+def _quiet_great_expectations() -> None:
+    for name in [*logging.root.manager.loggerDict, "great_expectations"]:
+        if name.startswith("great_expectations"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def ephemeral_context():
+    """A Great Expectations context in memory, quiet: no progress bars, errors only."""
+    os.environ.setdefault("TQDM_DISABLE", "1")  # GE's per-validation progress bars drown reports
     import great_expectations as gx
 
-    name = table.qualified_name.replace(".", "__")
-    source = context.data_sources.add_pandas(name=f"landing_{name}")
+    warnings.filterwarnings("ignore", module="great_expectations")
+    _quiet_great_expectations()
+    context = gx.get_context(mode="ephemeral")
+    _quiet_great_expectations()
+    try:
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        context.variables.progress_bars = ProgressBarsConfig(
+            globally=False, metric_calculations=False
+        )
+    except (ImportError, AttributeError):
+        pass
+    return context
+
+
+def validate_frame(
+    context, name: str, frame: pd.DataFrame, expectations: list, result_format: dict
+):
+    """Validate `frame` (pandas datasource `name`) against `expectations`; GE's suite result."""
+    import great_expectations as gx
+
+    source = context.data_sources.add_pandas(name=name)
     asset = source.add_dataframe_asset(name=name)
     batch_definition = asset.add_batch_definition_whole_dataframe(name)
     batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
-    suite = gx.ExpectationSuite(name=f"landing_{name}", expectations=_expectations(table))
-    result = batch.validate(
-        suite,
-        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["_file"]},
+    suite = gx.ExpectationSuite(name=name, expectations=expectations)
+    return batch.validate(suite, result_format=result_format)
+
+
+def _validate_rows(context, table: RawTable, frame: pd.DataFrame, report: LandingReport) -> None:
+    name = table.qualified_name.replace(".", "__")
+    result = validate_frame(
+        context,
+        f"landing_{name}",
+        frame,
+        _expectations(table),
+        {"result_format": "COMPLETE", "unexpected_index_column_names": ["_file"]},
     )
     for outcome in result.results:
         if outcome.success:
@@ -211,25 +255,63 @@ def _validate_rows(context, table: RawTable, frame: pd.DataFrame, report: Landin
         )
 
 
+def _check_day_delivered_once(table: RawTable, rows: pd.DataFrame, report: LandingReport) -> None:
+    """A file whose keys mostly sit in another file of the table is a day delivered twice."""
+    keys = list(table.key)
+    distinct = rows[[*keys, "_file"]].dropna(subset=keys).drop_duplicates()
+    if distinct.empty or distinct["_file"].nunique() < 2:
+        return
+    repeated = distinct[distinct.duplicated(subset=keys, keep=False)]
+    if repeated.empty:
+        return
+    keys_per_file = distinct.groupby("_file").size()
+    pairs = repeated.merge(repeated, on=keys, suffixes=("", "_other"))
+    pairs = pairs[pairs["_file"] != pairs["_file_other"]]
+    shared = pairs.groupby(["_file", "_file_other"]).size().reset_index(name="shared")
+    shared = shared.sort_values(["_file", "shared", "_file_other"], ascending=[True, False, True])
+    for path, other, count in zip(
+        shared["_file"], shared["_file_other"], shared["shared"], strict=True
+    ):
+        total = int(keys_per_file[path])
+        if count >= MIN_REPEATED_KEYS and count > REPEATED_DAY_SHARE * total:
+            report.failures.append(
+                LandingFailure(
+                    path,
+                    f"a day is delivered once: {count} of its {total} keys "
+                    f"({', '.join(keys)}) are also in {other}",
+                )
+            )
+
+
+def _check_no_empty_day(files_rows: dict[Path, int], report: LandingReport) -> None:
+    """A day with no rows, in a table whose median day has many, is a lost delivery."""
+    rows_per_day: dict[Path, int] = {}
+    for path, count in files_rows.items():
+        rows_per_day[path.parent] = rows_per_day.get(path.parent, 0) + count
+    if len(rows_per_day) < 3:
+        return
+    median = float(pd.Series(list(rows_per_day.values())).median())
+    if median < MIN_MEDIAN_ROWS_FOR_EMPTY_DAY:
+        return
+    for day, count in sorted(rows_per_day.items()):
+        if count == 0:
+            files = ", ".join(str(p) for p in sorted(files_rows) if p.parent == day)
+            report.failures.append(
+                LandingFailure(
+                    files,
+                    f"rows in every day: this day has none, the median day of the table "
+                    f"has {median:,.0f}",
+                )
+            )
+
+
 def check_raw(raw_dir: Path, show_progress: bool = False) -> LandingReport:
     """Check every raw file of the contract under `raw_dir`; write `_landing_report.json` there."""
-    os.environ.setdefault("TQDM_DISABLE", "1")  # GE's per-validation progress bars drown the report
-    import great_expectations as gx
     from rich.progress import Progress
 
-    logging.getLogger("great_expectations").setLevel(logging.ERROR)
-    warnings.filterwarnings("ignore", module="great_expectations")
     raw_dir = Path(raw_dir)
     report = LandingReport()
-    context = gx.get_context(mode="ephemeral")
-    try:  # GE draws a progress bar per validation; the report is what matters
-        from great_expectations.data_context.types.base import ProgressBarsConfig
-
-        context.variables.progress_bars = ProgressBarsConfig(
-            globally=False, metric_calculations=False
-        )
-    except (ImportError, AttributeError):
-        pass
+    context = ephemeral_context()
     with Progress(disable=not show_progress, transient=True) as progress:
         task = progress.add_task("landing checks", total=len(TABLES))
         for table in TABLES:
@@ -243,7 +325,7 @@ def check_raw(raw_dir: Path, show_progress: bool = False) -> LandingReport:
             if good:
                 columns = sorted(
                     {
-                        table.key[0],
+                        *table.key,
                         *_value_sets(table),
                         *(
                             c
@@ -259,6 +341,11 @@ def check_raw(raw_dir: Path, show_progress: bool = False) -> LandingReport:
                     frames.append(frame)
                 rows = pd.concat(frames, ignore_index=True)
                 report.rows_checked += len(rows)
+                if table.partition == "daily":
+                    _check_no_empty_day(
+                        {p: len(f) for p, f in zip(good, frames, strict=True)}, report
+                    )
+                    _check_day_delivered_once(table, rows, report)
                 if len(rows):
                     _validate_rows(context, table, rows, report)
             progress.advance(task)
