@@ -145,7 +145,7 @@ def build(
             "the published warehouse is unchanged:"
         )
         for failure in result.failures:
-            console.print(f"  - {failure}", markup=False, highlight=False)
+            console.print(f"  - {failure}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(code=1)
     if not result.published:
         console.print("[green]build passed[/green] (not published)")
@@ -212,7 +212,7 @@ def status(
                 f"{last_attempt.get('stage')}; the published warehouse is the one above:[/yellow]"
             )
             for failure in (last_attempt.get("failures") or [])[:20]:
-                console.print(f"  - {failure}", markup=False, highlight=False)
+                console.print(f"  - {failure}", markup=False, highlight=False, soft_wrap=True)
     elif last_attempt:
         console.print("no newer build has failed since")
     if not info:

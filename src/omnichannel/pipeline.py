@@ -128,7 +128,7 @@ def _run(options: BuildOptions, settings: BuildSettings, publishing: bool, say: 
         if not landing.ok:
             return finish(
                 "landing checks",
-                [f"{failure.path}: {failure.expectation}" for failure in landing.failures],
+                [_landing_failure_text(failure) for failure in landing.failures],
             )
         say(
             f"landing checks passed: {landing.files_checked:,} files, {landing.rows_checked:,} rows"
@@ -184,6 +184,14 @@ def _run(options: BuildOptions, settings: BuildSettings, publishing: bool, say: 
     result.published = True
     say(f"published {settings.published_path} (build {attempt.build_id})")
     return finish("published", [])
+
+
+def _landing_failure_text(failure) -> str:
+    """Path and check; file-level details (columns, types) too, never row values (PII)."""
+    text = f"{failure.path}: {failure.expectation}"
+    if failure.examples and not failure.expectation.startswith("expect_"):
+        text += f": {json.dumps(failure.examples[:3], default=str)}"
+    return text
 
 
 def _audit(
