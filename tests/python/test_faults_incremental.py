@@ -1,0 +1,343 @@
+"""Late data, incremental builds and idempotency, on real builds of one small world.
+
+The world's days arrive out of order, as real extracts do, and every build
+goes through `omnichannel build` (in-process, no landing checks, no dbt
+tests: what is compared here are the models):
+
+- **F**: a full build on every day, built twice on the same raw data (idempotency);
+- **S**: the same world arriving in four steps: a first build without day 7
+  (late) and without days 9-14, then day 7 with day 9 (day 7 is inside the
+  lookback), then days 10-11, then days 12-14 (which carry a late login that
+  joins two visitors). Every incremental model, every intermediate table and
+  every mart of S must equal F;
+- **B**: the web events arriving without day 3 until day 14 is loaded; day 3
+  is then older than the lookback and must be reported, and a full refresh
+  loads it.
+
+Incremental models are discovered from the manifest, so models added later
+are covered without touching this file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from fault_tools import environment, move_days, relation_checksums, warehouse_env
+from omnichannel.generate import generate_world
+from omnichannel.pipeline import BuildOptions, BuildResult, build_and_publish
+from omnichannel.publish import read_status
+from omnichannel.quality.late_days import day_column, incremental_models
+
+START = dt.date(2025, 4, 1)
+DAYS = 14
+SEED = 21
+
+
+def day(n: int) -> dt.date:
+    """The n-th day of the world, 1-based."""
+    return START + dt.timedelta(days=n - 1)
+
+
+LATE_WITHIN_LOOKBACK = day(7)  # arrives with day 9; the lookback (3 days) of day 8 reaches day 5
+TOO_LATE = day(3)  # arrives after day 14 has been loaded: older than the lookback
+LOGIN_DAY = day(14)
+STEPS = [  # (days that arrive, full refresh)
+    ({day(n) for n in range(1, 9)} - {LATE_WITHIN_LOOKBACK}, True),
+    ({LATE_WITHIN_LOOKBACK, day(9)}, False),
+    ({day(10), day(11)}, False),
+    ({day(12), day(13), day(14)}, False),
+]
+EVERYTHING = "@config.materialized:incremental +path:models/marts"
+WEB_EVENTS_ONLY = "+stg_web_analytics__events +stg_web_analytics__events_quarantine"
+MODELS_ONLY = ["--exclude-resource-type", "test", "unit_test"]
+COMPARED_SCHEMAS = ("intermediate", "marts")
+
+
+@dataclass(frozen=True)
+class Restatement:
+    """A relation whose older rows must move to the merged customer when a login links visitors.
+
+    `cookie_sql` gives the customer ids of the cookie's activity before the
+    login day, `account_sql` those of the account's own activity; both take
+    {cookie}, {account} and {login_day}. Add sessions and attribution here
+    when they exist.
+    """
+
+    relation: str
+    cookie_sql: str
+    account_sql: str
+
+
+WEB_RECORDS = """
+    select distinct stitched.customer_id
+    from intermediate.int_source_records_stitched as stitched
+    inner join staging.stg_web_analytics__events as events
+        on stitched.source_system = 'web_analytics'
+        and stitched.source_table = 'events'
+        and stitched.source_record_id = events.event_id
+"""
+RESTATEMENTS = [
+    Restatement(
+        "intermediate.int_identity_components_resolved",
+        "select distinct customer_id from intermediate.int_identity_components_resolved "
+        "where node_id = 'cookie:{cookie}'",
+        "select distinct customer_id from intermediate.int_identity_components_resolved "
+        "where node_id = 'account:{account}'",
+    ),
+    Restatement(
+        "intermediate.int_source_records_stitched",
+        WEB_RECORDS
+        + "where events.user_pseudo_id = '{cookie}' and events.extract_date < '{login_day}'",
+        WEB_RECORDS + "where events.user_id = '{account}'",
+    ),
+]
+
+
+@dataclass
+class Builds:
+    root: Path
+    full: Path
+    stepwise: Path
+    manifest: dict
+    cookie: str
+    account: str
+    results: dict[str, BuildResult] = field(default_factory=dict)
+    checksums: dict[str, dict] = field(default_factory=dict)
+    day_rows: dict[str, dict] = field(default_factory=dict)
+    customers: dict[str, dict] = field(default_factory=dict)
+    too_late_rows: dict[str, int] = field(default_factory=dict)
+    published_status: dict = field(default_factory=dict)
+
+
+def plant_late_login(raw: Path) -> tuple[str, str]:
+    """Add to the last day a login that joins an anonymous cookie to another visitor's account.
+
+    The cookie never logs in otherwise and was active on the first days; the
+    account logged in on another cookie on the first days too.
+    """
+    folder = raw / "web_analytics" / "events"
+    events = pd.concat(
+        [
+            pq.read_table(path).to_pandas().assign(_day=path.parent.name.split("=")[1])
+            for path in sorted(folder.glob("date=*/*.parquet"))
+        ],
+        ignore_index=True,
+    )
+    early = events["_day"] <= day(4).isoformat()
+    with_login = set(events.loc[events["user_id"].notna(), "user_pseudo_id"])
+    anonymous = sorted(set(events.loc[early, "user_pseudo_id"].dropna()) - with_login)
+    accounts = sorted(set(events.loc[early & events["user_id"].notna(), "user_id"]))
+    assert anonymous and accounts, "the world has no anonymous cookie or no early login"
+    cookie, account = anonymous[0], accounts[0]
+    path = folder / f"date={LOGIN_DAY.isoformat()}" / "part-0.parquet"
+    table = pq.read_table(path)
+    row = table.slice(0, 1).to_pylist()[0]
+    row.update(
+        event_id="WE-LATE-LOGIN",
+        event_name="login",
+        user_pseudo_id=cookie,
+        user_id=account,
+        utm_source=None,
+        utm_medium=None,
+        utm_campaign=None,
+        gclid=None,
+        item_sku=None,
+        transaction_id=None,
+        purchase_value=None,
+        currency=None,
+    )
+    pq.write_table(pa.concat_tables([table, pa.Table.from_pylist([row], table.schema)]), path)
+    return cookie, account
+
+
+def build(root: Path, raw: Path, database: str, select: str, **options) -> BuildResult:
+    env = warehouse_env(root, raw)
+    env["OMNICHANNEL_DUCKDB_PATH"] = str(root / f"{database}.duckdb")
+    env["OMNICHANNEL_PUBLISHED_PATH"] = str(root / f"{database}_published" / "warehouse.duckdb")
+    with environment(env):
+        result = build_and_publish(
+            BuildOptions(
+                select=select,
+                skip_landing_checks=True,
+                target_path=root / "target",
+                dbt_args=MODELS_ONLY,
+                **{"publish": False, "skip_audit": True, **options},
+            ),
+            say=lambda _: None,
+        )
+    assert result.ok, result.failures
+    return result
+
+
+def rows_per_day(database: Path, models: dict[str, dict]) -> dict[str, dict[str, int]]:
+    counts = {}
+    with duckdb.connect(str(database), read_only=True) as connection:
+        for node in models.values():
+            column = day_column(node)
+            relation = f"{node['schema']}.{node['alias'] or node['name']}"
+            if column is None:
+                continue
+            try:
+                counts[node["name"]] = dict(
+                    connection.execute(
+                        f"select cast({column} as varchar), count(*) from {relation} group by 1"
+                    ).fetchall()
+                )
+            except duckdb.CatalogException:
+                continue  # not in this build's selection
+    return counts
+
+
+def customers(database: Path, cookie: str, account: str) -> dict[str, tuple[set, set]]:
+    found = {}
+    with duckdb.connect(str(database), read_only=True) as connection:
+        for check in RESTATEMENTS:
+            values = {"cookie": cookie, "account": account, "login_day": LOGIN_DAY.isoformat()}
+            found[check.relation] = tuple(
+                {r[0] for r in connection.execute(sql.format(**values)).fetchall()}
+                for sql in (check.cookie_sql, check.account_sql)
+            )
+    return found
+
+
+def checksums(database: Path, manifest: dict) -> dict:
+    """Every intermediate table, every mart, and every incremental model wherever it lives."""
+    incremental = {
+        f"{node['schema']}.{node['alias'] or node['name']}"
+        for node in incremental_models(manifest).values()
+    }
+    schemas = tuple(sorted(set(COMPARED_SCHEMAS) | {r.split(".")[0] for r in incremental}))
+    return {
+        relation: value
+        for relation, value in relation_checksums(database, schemas).items()
+        if relation.split(".")[0] in COMPARED_SCHEMAS or relation in incremental
+    }
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
+    root = tmp_path_factory.mktemp("late_data")
+    raw, parking = root / "raw", root / "not_yet_arrived"
+    generate_world(0.02, DAYS, START, SEED, raw, root / "truth", show_progress=False)
+    cookie, account = plant_late_login(raw)
+    out = Builds(root, root / "full.duckdb", root / "stepwise.duckdb", {}, cookie, account)
+
+    # F: everything at once, then once more on the same raw data
+    out.results["full"] = build(root, raw, "full", EVERYTHING, full_refresh=True, skip_audit=False)
+    out.manifest = json.loads((root / "target" / "manifest.json").read_text())
+    models = incremental_models(out.manifest)
+    out.checksums["full"] = checksums(out.full, out.manifest)
+    out.day_rows["full"] = rows_per_day(out.full, models)
+    out.customers["full"] = customers(out.full, cookie, account)
+    build(root, raw, "full", EVERYTHING)
+    out.checksums["full again"] = checksums(out.full, out.manifest)
+
+    # B: web events without day 3 until day 14 is in; then day 3; then a full refresh
+    move_days(raw, parking, {TOO_LATE})
+    published = {"publish": True, "skip_audit": False}
+    build(root, raw, "too_late", WEB_EVENTS_ONLY, full_refresh=True, **published)
+    move_days(parking, raw, {TOO_LATE})
+    out.results["too late"] = build(root, raw, "too_late", WEB_EVENTS_ONLY, **published)
+    out.published_status = read_status(root / "too_late_published")
+    out.too_late_rows["incremental"] = rows_per_day(root / "too_late.duckdb", models)[
+        "stg_web_analytics__events"
+    ].get(TOO_LATE.isoformat(), 0)
+    out.results["too late, full refresh"] = build(
+        root, raw, "too_late", WEB_EVENTS_ONLY, full_refresh=True, **published
+    )
+    out.too_late_rows["full refresh"] = rows_per_day(root / "too_late.duckdb", models)[
+        "stg_web_analytics__events"
+    ].get(TOO_LATE.isoformat(), 0)
+
+    # S: the same world arriving in four steps
+    move_days(raw, parking, set().union(*(days for days, _ in STEPS[1:])))
+    for number, (arriving, full_refresh) in enumerate(STEPS, start=1):
+        move_days(parking, raw, arriving)
+        name = f"step {number}"
+        out.results[name] = build(root, raw, "stepwise", EVERYTHING, full_refresh=full_refresh)
+        out.day_rows[name] = rows_per_day(out.stepwise, models)
+        out.customers[name] = customers(out.stepwise, cookie, account)
+    out.checksums["stepwise"] = checksums(out.stepwise, out.manifest)
+    return out
+
+
+def test_incremental_models_are_discovered_from_the_manifest(builds: Builds):
+    names = {node["name"] for node in incremental_models(builds.manifest).values()}
+    assert {
+        "stg_web_analytics__events",
+        "stg_app_analytics__events",
+        "stg_messaging__engagements",
+        "stg_fulfilment__tracking_events",
+    } <= names
+
+
+def test_every_incremental_model_and_mart_equals_a_full_refresh_after_several_steps(
+    builds: Builds,
+):
+    full, stepwise = builds.checksums["full"], builds.checksums["stepwise"]
+    assert any(relation.startswith("marts.") for relation in full)
+    assert set(stepwise) == set(full)
+    different = {r: (full[r], stepwise[r]) for r in full if full[r] != stepwise[r]}
+    assert different == {}
+
+
+def test_a_late_day_within_the_lookback_is_picked_up_by_the_next_incremental_build(
+    builds: Builds,
+):
+    late = LATE_WITHIN_LOOKBACK.isoformat()
+    for model, full_days in builds.day_rows["full"].items():
+        assert late not in builds.day_rows["step 1"][model], model
+        assert builds.day_rows["step 2"][model].get(late) == full_days.get(late), model
+    assert builds.day_rows["full"]["stg_web_analytics__events"][late] > 0
+
+
+def test_two_builds_on_the_same_raw_data_give_identical_marts(builds: Builds):
+    first, second = builds.checksums["full"], builds.checksums["full again"]
+    assert first == second
+    assert sum(rows for rows, _ in first.values()) > 0
+
+
+def test_a_complete_build_reports_no_late_day(builds: Builds):
+    assert builds.results["full"].warnings == []
+    assert builds.results["full"].attempt.late_days_not_loaded == []
+
+
+def test_a_day_older_than_the_lookback_is_reported_not_ignored(builds: Builds):
+    result = builds.results["too late"]
+    reported = result.attempt.late_days_not_loaded
+    assert {
+        "model": "stg_web_analytics__events",
+        "day": TOO_LATE.isoformat(),
+        "sources": ["web_analytics.events"],
+        "older_than_lookback": True,
+    } in reported
+    assert {entry["day"] for entry in reported} == {TOO_LATE.isoformat()}
+    assert any(TOO_LATE.isoformat() in warning for warning in result.warnings)
+    assert builds.too_late_rows["incremental"] == 0  # it really was not loaded
+    status = builds.published_status["last_published"]
+    assert status["late_days_not_loaded"] == reported  # `omnichannel status` shows it
+
+
+def test_a_full_refresh_loads_the_day_that_was_too_late(builds: Builds):
+    assert builds.results["too late, full refresh"].warnings == []
+    expected = builds.day_rows["full"]["stg_web_analytics__events"][TOO_LATE.isoformat()]
+    assert builds.too_late_rows["full refresh"] == expected > 0
+
+
+@pytest.mark.parametrize("check", RESTATEMENTS, ids=lambda c: c.relation)
+def test_a_late_login_restates_the_older_activity_of_both_visitors(builds: Builds, check):
+    before_cookie, before_account = builds.customers["step 3"][check.relation]
+    after_cookie, after_account = builds.customers["step 4"][check.relation]
+    assert before_cookie and before_account, "the cookie and the account are in the warehouse"
+    assert before_cookie.isdisjoint(before_account)  # two people before the login arrived
+    assert len(after_cookie | after_account) == 1  # one customer after it, history included
+    assert builds.customers["full"][check.relation] == (after_cookie, after_account)
