@@ -260,3 +260,16 @@ def test_an_interrupted_copy_never_reaches_the_published_file(site: Site, monkey
     publish.remove_stale_temporaries(site.published)
     assert not leftover.exists()
     assert os.path.exists(site.published)
+
+
+def test_a_build_file_duckdb_cannot_open_is_set_aside(tmp_path):
+    """Last resort after a crash: a build file that no longer opens is moved away, not reused."""
+    from omnichannel.publish import set_aside_unreadable_build
+
+    build_file = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(build_file)) as connection:
+        connection.execute("create table t as select 1 as x")
+    assert set_aside_unreadable_build(build_file) is None  # a healthy file stays
+    build_file.write_bytes(b"\0" * 3000 + b"not a database")
+    aside = set_aside_unreadable_build(build_file)
+    assert aside is not None and aside.exists() and not build_file.exists()
