@@ -145,6 +145,9 @@ def _run(options: BuildOptions, settings: BuildSettings, publishing: bool, say: 
     if not outcome.success:
         return finish("dbt build", outcome.failures or ["dbt build failed"])
     say("dbt build passed")
+    if not settings.publishes_a_file:
+        say(f"target {settings.target} leaves no DuckDB file: late-day and mart audits skipped")
+        return finish("built", [])
 
     manifest = json.loads((target_path / "manifest.json").read_text())
     _report_late_days(settings, manifest, attempt, result, say)
