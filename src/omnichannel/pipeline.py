@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,6 +119,13 @@ def _run(options: BuildOptions, settings: BuildSettings, publishing: bool, say: 
             record_attempt(status_dir, attempt)
         return result
 
+    clock = [time.perf_counter()]
+
+    def lap() -> str:
+        now = time.perf_counter()
+        seconds, clock[0] = now - clock[0], now
+        return f"{seconds:.1f} s"
+
     if publishing:
         record_attempt(status_dir, attempt)  # "running": a killed build shows as interrupted
     if not options.skip_landing_checks:
@@ -131,7 +139,8 @@ def _run(options: BuildOptions, settings: BuildSettings, publishing: bool, say: 
                 [_landing_failure_text(failure) for failure in landing.failures],
             )
         say(
-            f"landing checks passed: {landing.files_checked:,} files, {landing.rows_checked:,} rows"
+            f"landing checks passed: {landing.files_checked:,} files, "
+            f"{landing.rows_checked:,} rows ({lap()})"
         )
 
     aside = set_aside_unreadable_build(settings.build_path)
@@ -144,17 +153,18 @@ def _run(options: BuildOptions, settings: BuildSettings, publishing: bool, say: 
     outcome = run_dbt(_dbt_build_args(options, settings, target_path), env=settings.dbt_env())
     if not outcome.success:
         return finish("dbt build", outcome.failures or ["dbt build failed"])
-    say("dbt build passed")
+    say(f"dbt build passed ({lap()})")
     if not settings.publishes_a_file:
         say(f"target {settings.target} leaves no DuckDB file: late-day and mart audits skipped")
         return finish("built", [])
 
     manifest = json.loads((target_path / "manifest.json").read_text())
     _report_late_days(settings, manifest, attempt, result, say)
+    lap()
 
     if not publishing:
         if not options.skip_audit:
-            failures = _audit(settings.build_path, settings, manifest, options, say)
+            failures = _audit(settings.build_path, settings, manifest, options, say, lap)
             if failures:
                 return finish("mart audit", failures)
         return finish("built", [])
@@ -176,9 +186,10 @@ def _run(options: BuildOptions, settings: BuildSettings, publishing: bool, say: 
         },
     )
     staged = stage_copy(settings.build_path, settings.published_path)
+    say(f"copied the build beside the published file ({lap()})")
     try:
         if not options.skip_audit:
-            failures = _audit(staged, settings, manifest, options, say)
+            failures = _audit(staged, settings, manifest, options, say, lap)
             if failures:
                 return finish("mart audit", failures)
         swap_in(staged, settings.published_path)
@@ -203,13 +214,17 @@ def _audit(
     manifest: dict,
     options: BuildOptions,
     say: Say,
+    lap: Callable[[], str],
 ) -> list[str]:
     from omnichannel.quality.marts import DEFAULT_MAX_ROW_DROP, audit_marts
 
     drop = DEFAULT_MAX_ROW_DROP if options.max_row_drop is None else options.max_row_drop
     report = audit_marts(warehouse, manifest, previous=settings.published_path, max_row_drop=drop)
     if report.ok:
-        say(f"mart audit passed: {len(report.relations)} marts, {report.rows_checked:,} rows")
+        say(
+            f"mart audit passed: {len(report.relations)} marts, "
+            f"{report.rows_checked:,} rows ({lap()})"
+        )
     return [str(failure) for failure in report.failures]
 
 

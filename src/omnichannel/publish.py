@@ -275,3 +275,19 @@ def attempt_state(attempt: dict) -> str:
     if state == "running" and not _process_alive(int(attempt.get("pid") or 0)):
         return "interrupted"
     return state
+
+
+def connect_published(path: Path | None = None):
+    """A read-only DuckDB connection to the published warehouse: what the dashboard and notebooks use.
+
+    Run from the repository root when the raw root is relative: staging views
+    read the raw Parquet by that path.
+    """
+    import duckdb
+
+    from omnichannel.settings import published_path
+
+    target = Path(path) if path is not None else published_path()
+    if not target.exists():
+        raise FileNotFoundError(f"nothing published at {target}: run `omnichannel build`")
+    return duckdb.connect(str(target), read_only=True)

@@ -68,8 +68,7 @@ class Restatement:
 
     `cookie_sql` gives the customer ids of the cookie's activity before the
     login day, `account_sql` those of the account's own activity; both take
-    {cookie}, {account} and {login_day}. Add sessions and attribution here
-    when they exist.
+    {cookie}, {account} and {login_day}. Add attribution here when it exists.
     """
 
     relation: str
@@ -92,6 +91,13 @@ RESTATEMENTS = [
         "where node_id = 'cookie:{cookie}'",
         "select distinct customer_id from intermediate.int_identity_components_resolved "
         "where node_id = 'account:{account}'",
+    ),
+    Restatement(
+        "intermediate.int_sessions_rebuilt",
+        "select distinct customer_id from intermediate.int_sessions_rebuilt "
+        "where platform = 'web' and visitor_id = '{cookie}' and session_date < '{login_day}'",
+        "select distinct customer_id from intermediate.int_sessions_rebuilt "
+        "where platform = 'web' and user_id = '{account}'",
     ),
     Restatement(
         "intermediate.int_source_records_stitched",
@@ -134,7 +140,9 @@ def plant_late_login(raw: Path) -> tuple[str, str]:
     )
     early = events["_day"] <= day(4).isoformat()
     with_login = set(events.loc[events["user_id"].notna(), "user_pseudo_id"])
-    anonymous = sorted(set(events.loc[early, "user_pseudo_id"].dropna()) - with_login)
+    agent = events["user_agent"].fillna("").str.lower()
+    bots = set(events.loc[agent.str.contains("bot|crawl|spider|headless"), "user_pseudo_id"])
+    anonymous = sorted(set(events.loc[early, "user_pseudo_id"].dropna()) - with_login - bots)
     accounts = sorted(set(events.loc[early & events["user_id"].notna(), "user_id"]))
     assert anonymous and accounts, "the world has no anonymous cookie or no early login"
     cookie, account = anonymous[0], accounts[0]

@@ -34,6 +34,7 @@ from fault_tools import (
     warehouse_env,
 )
 from omnichannel.generate import generate_world
+from omnichannel.publish import connect_published
 
 SUBSET = "+stg_web_analytics__events +stg_web_analytics__events_quarantine dim_date"
 START = dt.date(2025, 5, 1)
@@ -74,7 +75,7 @@ class Site:
         return completed.stdout + completed.stderr
 
     def published_state(self) -> tuple[str, int]:
-        with duckdb.connect(str(self.published), read_only=True) as connection:
+        with connect_published(self.published) as connection:
             build_id = connection.execute("select build_id from audit.build_info").fetchone()[0]
             events = connection.execute(
                 "select count(*) from staging.stg_web_analytics__events"
