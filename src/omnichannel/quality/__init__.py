@@ -7,7 +7,7 @@ Two layers, both derived from ``omnichannel.generate.schema`` (never copied by h
    ``date=`` folder is a date. A corrupt file, a dropped, renamed or retyped
    column is reported with its path. Every daily table must have a folder.
    A day is delivered once (no file whose keys are mostly another file's) and
-   is not empty in a table whose median day has rows.
+   is not empty when the days around it have many rows.
 2. **Rows** (Great Expectations 1.x, per table, on the files read with pyarrow
    into pandas; GE's SQL datasource on duckdb-engine is broken): keys not
    null, categorical values in their sets, quantities and scores in range.
@@ -37,8 +37,10 @@ ROW_TOLERANCE = (
 # in another file of the same table is a day delivered twice.
 REPEATED_DAY_SHARE = 0.5
 MIN_REPEATED_KEYS = 5
-# A day with no rows is a finding in a table whose median day has at least this many.
+# A day with no rows is a finding when the median of the days around it (up to
+# EMPTY_DAY_NEIGHBOURS on each side) is at least this many rows.
 MIN_MEDIAN_ROWS_FOR_EMPTY_DAY = 20
+EMPTY_DAY_NEIGHBOURS = 7
 
 
 @dataclass
@@ -284,23 +286,34 @@ def _check_day_delivered_once(table: RawTable, rows: pd.DataFrame, report: Landi
 
 
 def _check_no_empty_day(files_rows: dict[Path, int], report: LandingReport) -> None:
-    """A day with no rows, in a table whose median day has many, is a lost delivery."""
+    """A day with no rows, where the days around it have many, is a lost delivery.
+
+    "Around" is up to EMPTY_DAY_NEIGHBOURS days on each side: a table that starts
+    slowly (goods receipts before the first orders arrive) is not flagged, the
+    newest day is compared with the days before it.
+    """
     rows_per_day: dict[Path, int] = {}
     for path, count in files_rows.items():
         rows_per_day[path.parent] = rows_per_day.get(path.parent, 0) + count
-    if len(rows_per_day) < 3:
-        return
-    median = float(pd.Series(list(rows_per_day.values())).median())
-    if median < MIN_MEDIAN_ROWS_FOR_EMPTY_DAY:
-        return
-    for day, count in sorted(rows_per_day.items()):
-        if count == 0:
+    days = sorted(rows_per_day)
+    counts = [rows_per_day[day] for day in days]
+    for index, (day, count) in enumerate(zip(days, counts, strict=True)):
+        if count:
+            continue
+        around = (
+            counts[max(0, index - EMPTY_DAY_NEIGHBOURS) : index]
+            + counts[index + 1 : index + 1 + EMPTY_DAY_NEIGHBOURS]
+        )
+        if len(around) < 2:
+            continue
+        median = float(pd.Series(around).median())
+        if median >= MIN_MEDIAN_ROWS_FOR_EMPTY_DAY:
             files = ", ".join(str(p) for p in sorted(files_rows) if p.parent == day)
             report.failures.append(
                 LandingFailure(
                     files,
-                    f"rows in every day: this day has none, the median day of the table "
-                    f"has {median:,.0f}",
+                    f"rows in every day: this day has none, the days around it have "
+                    f"{median:,.0f} (median)",
                 )
             )
 
