@@ -3,6 +3,12 @@
 -- order, calendar months since the first order's month (month 0), and the as-of date of the
 -- customer marts: the day after the newest order date, unless var customers_as_of_date is set.
 
+{%- if var('customers_as_of_date', none) %}
+    {%- set as_of_expression = "max(cast('" ~ var('customers_as_of_date') ~ "' as date))" %}
+{%- else %}
+    {%- set as_of_expression = "cast(" ~ dbt.dateadd('day', 1, 'max(order_date)') ~ " as date)" %}
+{%- endif %}
+
 with
 
 orders as (
@@ -20,12 +26,7 @@ orders as (
 
 as_of as (
 
-    select
-        {% if var('customers_as_of_date', none) -%}
-            cast('{{ var("customers_as_of_date") }}' as date)
-        {%- else -%}
-            cast({{ dbt.dateadd('day', 1, 'max(order_date)') }} as date)
-        {%- endif %} as as_of_date
+    select {{ as_of_expression }} as as_of_date
     from orders
 
 ),

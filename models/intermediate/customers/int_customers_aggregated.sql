@@ -6,6 +6,12 @@
 
 {#- has_<channel>_orders, not has_ordered_<channel>: a name ending in _phone reads as PII #}
 {%- set channels = ['web', 'app', 'phone', 'store', 'marketplace'] %}
+{%- set lifetime_flags = [] %}
+{%- set window_flags = [] %}
+{%- for channel in channels %}
+    {%- do lifetime_flags.append('has_' ~ channel ~ '_orders') %}
+    {%- do window_flags.append('has_' ~ channel ~ '_orders_365d') %}
+{%- endfor %}
 
 with
 
@@ -111,12 +117,8 @@ final as (
 
     select
         per_customer.*,
-        {% for channel in channels -%}
-            has_{{ channel }}_orders{% if not loop.last %} + {% endif %}
-        {%- endfor %} as channel_count,
-        {% for channel in channels -%}
-            has_{{ channel }}_orders_365d{% if not loop.last %} + {% endif %}
-        {%- endfor %} as channel_count_365d,
+        {{ lifetime_flags | join(' + ') }} as channel_count,
+        {{ window_flags | join(' + ') }} as channel_count_365d,
         cast({{ dbt.dateadd('month', 12, 'first_ordered_at') }} as timestamp)
         <= cast(as_of_date as timestamp) as is_clv_12m_observable,
         cast({{ dbt.dateadd('month', 24, 'first_ordered_at') }} as timestamp)
@@ -170,8 +172,9 @@ select
     cast(
         case
             when order_count > 1
-                then cast({{ dbt.datediff('first_ordered_at', 'last_ordered_at', 'day') }} as double)
-                / cast(order_count - 1 as double)
+                then
+                    cast({{ dbt.datediff('first_ordered_at', 'last_ordered_at', 'day') }} as double)
+                    / cast(order_count - 1 as double)
         end as double
     ) as usual_days_between_orders,
     last_reactivated_at,
