@@ -4,9 +4,9 @@
 -- customer marts: the day after the newest order date, unless var customers_as_of_date is set.
 
 {%- if var('customers_as_of_date', none) %}
-    {%- set as_of_expression = "max(cast('" ~ var('customers_as_of_date') ~ "' as date))" %}
+{%- set as_of_expression = "max(cast('" ~ var('customers_as_of_date') ~ "' as date))" %}
 {%- else %}
-    {%- set as_of_expression = "cast(" ~ dbt.dateadd('day', 1, 'max(order_date)') ~ " as date)" %}
+{%- set as_of_expression = "cast(" ~ dbt.dateadd('day', 1, 'max(order_date)') ~ " as date)" %}
 {%- endif %}
 
 with

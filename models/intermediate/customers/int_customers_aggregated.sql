@@ -9,8 +9,8 @@
 {%- set lifetime_flags = [] %}
 {%- set window_flags = [] %}
 {%- for channel in channels %}
-    {%- do lifetime_flags.append('has_' ~ channel ~ '_orders') %}
-    {%- do window_flags.append('has_' ~ channel ~ '_orders_365d') %}
+{%- do lifetime_flags.append('has_' ~ channel ~ '_orders') %}
+{%- do window_flags.append('has_' ~ channel ~ '_orders_365d') %}
 {%- endfor %}
 
 with
