@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
-from scipy.special import betaln, gammaln, hyp2f1
+from scipy import optimize, special
 
 HORIZON_DAYS = 365.0
 
@@ -24,8 +23,8 @@ def _bgnbd_negative_log_likelihood(
     log_params: np.ndarray, x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray
 ) -> float:
     r, alpha, a, b = np.exp(log_params)
-    a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
-    a2 = betaln(a, b + x) - betaln(a, b)
+    a1 = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha)
+    a2 = special.betaln(a, b + x) - special.betaln(a, b)
     a3 = -(r + x) * np.log(alpha + big_t)
     with np.errstate(divide="ignore", invalid="ignore"):
         a4 = np.where(
@@ -38,7 +37,7 @@ def _bgnbd_negative_log_likelihood(
 
 def fit_bgnbd(x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray) -> tuple[float, ...]:
     start = np.log([1.0, 30.0, 1.0, 1.0])
-    result = minimize(
+    result = optimize.minimize(
         _bgnbd_negative_log_likelihood,
         start,
         args=(x, t_x, big_t),
@@ -55,7 +54,7 @@ def bgnbd_expected_purchases(
     r, alpha, a, b = params
     z = t / (alpha + big_t + t)
     head = (a + b + x - 1) / (a - 1)
-    tail = 1 - ((alpha + big_t) / (alpha + big_t + t)) ** (r + x) * hyp2f1(
+    tail = 1 - ((alpha + big_t) / (alpha + big_t + t)) ** (r + x) * special.hyp2f1(
         r + x, b + x, a + b + x - 1, z
     )
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -70,9 +69,9 @@ def _gamma_gamma_negative_log_likelihood(
 ) -> float:
     p, q, v = np.exp(log_params)
     ll = (
-        gammaln(p * x + q)
-        - gammaln(p * x)
-        - gammaln(q)
+        special.gammaln(p * x + q)
+        - special.gammaln(p * x)
+        - special.gammaln(q)
         + q * np.log(v)
         + (p * x - 1) * np.log(m)
         + p * x * np.log(x)
@@ -83,7 +82,7 @@ def _gamma_gamma_negative_log_likelihood(
 
 def fit_gamma_gamma(x: np.ndarray, m: np.ndarray) -> tuple[float, ...]:
     start = np.log([1.0, 2.0, 100.0])
-    result = minimize(
+    result = optimize.minimize(
         _gamma_gamma_negative_log_likelihood,
         start,
         args=(x, m),
