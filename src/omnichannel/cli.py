@@ -219,6 +219,32 @@ def status(
         raise typer.Exit(code=1)
 
 
+@app.command("export-segments")
+def export_segments_command(
+    file_format: str = typer.Option("csv", "--format", help="csv or parquet."),
+    out: Path = typer.Option(..., "--out", help="File to write."),
+    warehouse: Path | None = typer.Option(
+        None, help="Warehouse to read (default: the published data/published/warehouse.duckdb)."
+    ),
+    salt: str | None = typer.Option(
+        None, help="Salt of the hashed CRM key (default: $OMNICHANNEL_CRM_KEY_SALT or a fixed one)."
+    ),
+) -> None:
+    """CRM activation: consented customers' segments with a hashed key, from the published warehouse."""
+    from omnichannel.export_segments import ExportError, export_segments
+    from omnichannel.paths import PUBLISHED_WAREHOUSE
+
+    try:
+        report = export_segments(warehouse or PUBLISHED_WAREHOUSE, out, file_format, salt)
+    except ExportError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(code=2) from None
+    console.print(
+        f"wrote {report.rows_written:,} consented customers of {report.customers_in_mart:,} "
+        f"to {report.out} ({report.file_format})"
+    )
+
+
 def main() -> None:
     app()
 
