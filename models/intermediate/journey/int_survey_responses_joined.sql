@@ -2,7 +2,10 @@
 -- graph: respondent email or shop account), to the order it is about (touchpoint_ref names an
 -- order of any channel) and flagged buyer / non-buyer: a respondent is a buyer when the unified
 -- customer placed a non-cancelled order, any channel, in the 90 days before the response
--- (responded_at - 90 days <= ordered_at < responded_at). An unidentified respondent is a non-buyer.
+-- (responded_at - 90 days <= ordered_at < responded_at). The order a response is about counts as
+-- an order of the respondent even when the till could not identify its buyer (the survey tool
+-- surveys an order's buyer), so a store customer paying anonymously and answering by email is
+-- a buyer. An unidentified respondent with no such order is a non-buyer.
 
 {%- set buyer_window_days = 90 %}
 
@@ -83,7 +86,13 @@ final as (
         about_order.order_channel as about_order_channel,
         coalesce(orders_before.order_count_90d, 0) as buyer_order_count_90d,
         orders_before.last_ordered_at as buyer_last_ordered_at,
-        orders_before.response_id is not null as is_buyer,
+        orders_before.response_id is not null
+        or (
+            not coalesce(about_order.is_cancelled, true)
+            and about_order.ordered_at < responses_stitched.responded_at
+            and about_order.ordered_at >= {{ dbt.dateadd('day', -buyer_window_days, 'responses_stitched.responded_at') }}
+        ) as is_buyer,
+        orders_before.response_id is not null as is_buyer_by_customer_orders,
         case when responses_stitched.survey_type = 'csat' and responses_stitched.score >= 4 then 1 else 0 end
             as is_csat_top_two_box,
         case when responses_stitched.survey_type = 'nps' and responses_stitched.score >= 9 then 1 else 0 end
@@ -115,6 +124,7 @@ select
     cast(buyer_order_count_90d as bigint) as buyer_order_count_90d,
     buyer_last_ordered_at,
     is_buyer,
+    is_buyer_by_customer_orders,
     is_csat_top_two_box = 1 as is_csat_top_two_box,
     is_nps_promoter = 1 as is_nps_promoter,
     is_nps_detractor = 1 as is_nps_detractor
