@@ -54,8 +54,7 @@ def persons_of(true_person: pd.DataFrame, system: str, table: str, key: str) -> 
 
 def totals(warehouse, mart: str, ratio: str, where: str = "1 = 1") -> tuple[float, float]:
     ((numerator, denominator),) = warehouse.query(
-        f"select sum({ratio}_numerator), sum({ratio}_denominator) from marts.{mart}"
-        f" where {where}"
+        f"select sum({ratio}_numerator), sum({ratio}_denominator) from marts.{mart} where {where}"
     )
     return float(numerator or 0), float(denominator or 0)
 
@@ -173,7 +172,9 @@ def test_nps_totals_exactly_and_the_buyer_split_only_misses_true_buyers(
     assert not (response_buyers["is_buyer"] & ~response_buyers["is_true_buyer"]).any()
     missed = response_buyers[response_buyers["is_true_buyer"] & ~response_buyers["is_buyer"]]
     assert (missed["survey_type"] == "nps").all()
-    _, buyer_responses = totals(warehouse, "kpi_satisfaction_monthly", "nps", "buyer_segment = 'buyer'")
+    _, buyer_responses = totals(
+        warehouse, "kpi_satisfaction_monthly", "nps", "buyer_segment = 'buyer'"
+    )
     assert buyer_responses == kpis["nps_buyers"]["denominator"] - len(missed)
 
 
@@ -222,9 +223,7 @@ def test_every_model_attributes_all_net_sales_of_converting_orders(warehouse, tr
         " from marts.fct_attribution group by attribution_model"
     )
     assert len(rows) == 6
-    assert {model: cents(total) for model, total in rows} == {
-        model: expected for model, _ in rows
-    }
+    assert {model: cents(total) for model, total in rows} == {model: expected for model, _ in rows}
     ((roas_total,),) = warehouse.query(
         "select sum(attributed_net_sales_amount_eur) from marts.kpi_marketing_roas_monthly"
         " where attribution_model = 'markov'"

@@ -80,7 +80,7 @@ collapsed as (
         attribution_channel,
         row_number() over (partition by path_id order by touch_number asc) as step_number
     from ordered_touches
-    where previous_channel is null or previous_channel <> attribution_channel
+    where previous_channel is null or previous_channel != attribution_channel
 
 )
 

@@ -47,7 +47,7 @@ windowed as (
     inner join touchpoints
         on
             orders.customer_id = touchpoints.customer_id
-            and touchpoints.touched_at <= orders.ordered_at
+            and orders.ordered_at >= touchpoints.touched_at
             and touchpoints.touched_at >= {{ dbt.dateadd('day', -lookback_days, 'orders.ordered_at') }}
 
 ),

@@ -84,7 +84,7 @@ scenario_transitions as (
         transition_probabilities.probability
     from scenarios
     cross join transition_probabilities
-    where transition_probabilities.from_state <> scenarios.scenario
+    where transition_probabilities.from_state != scenarios.scenario
 
     union all
 

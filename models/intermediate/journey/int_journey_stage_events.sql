@@ -106,75 +106,133 @@ orders_ranked as (
 
 stage_events as (
 
-    select 'awareness' as journey_stage, 'first_visit' as event_type, session_key as source_record_id,
-        customer_id, session_start_at as event_at
+    select
+        'awareness' as journey_stage,
+        'first_visit' as event_type,
+        session_key as source_record_id,
+        customer_id,
+        session_start_at as event_at
     from sessions_ranked
     where visit_rank = 1
 
     union all
 
-    select 'awareness', 'first_ad_click', touchpoint_key, customer_id, touched_at
+    select
+        'awareness' as journey_stage,
+        'first_ad_click' as event_type,
+        touchpoint_key as source_record_id,
+        customer_id,
+        touched_at as event_at
     from ad_clicks_ranked
     where click_rank = 1
 
     union all
 
-    select 'consideration', 'product_view', commerce_event_key, customer_id, event_at
+    select
+        'consideration' as journey_stage,
+        'product_view' as event_type,
+        commerce_event_key as source_record_id,
+        customer_id,
+        event_at as event_at
     from commerce_events
     where event_name = 'view_item'
 
     union all
 
-    select 'consideration', 'lead', lead_id, customer_id, created_at
+    select
+        'consideration' as journey_stage,
+        'lead' as event_type,
+        lead_id as source_record_id,
+        customer_id,
+        created_at as event_at
     from leads
 
     union all
 
-    select 'decision', event_name, commerce_event_key, customer_id, event_at
+    select
+        'decision' as journey_stage,
+        event_name as event_type,
+        commerce_event_key as source_record_id,
+        customer_id,
+        event_at as event_at
     from commerce_events
     where event_name in ('add_to_cart', 'begin_checkout')
 
     union all
 
-    select 'decision', 'store_visit', touchpoint_key, customer_id, touched_at
+    select
+        'decision' as journey_stage,
+        'store_visit' as event_type,
+        touchpoint_key as source_record_id,
+        customer_id,
+        touched_at as event_at
     from touchpoints
     where touchpoint_type in ('store_visit_geofence', 'store_visit_loyalty_scan')
 
     union all
 
-    select 'purchase', 'first_purchase', order_key, customer_id, ordered_at
+    select
+        'purchase' as journey_stage,
+        'first_purchase' as event_type,
+        order_key as source_record_id,
+        customer_id,
+        ordered_at as event_at
     from orders_ranked
     where order_rank = 1
 
     union all
 
-    select 'service', 'support_ticket', ticket_id, customer_id, created_at
+    select
+        'service' as journey_stage,
+        'support_ticket' as event_type,
+        ticket_id as source_record_id,
+        customer_id,
+        created_at as event_at
     from tickets
 
     union all
 
-    select 'service', 'return', returns.return_key, all_orders.customer_id, returns.returned_at
+    select
+        'service' as journey_stage,
+        'return' as event_type,
+        returns.return_key as source_record_id,
+        all_orders.customer_id as customer_id,
+        returns.returned_at as event_at
     from returns
     inner join all_orders
         on returns.order_key = all_orders.order_key
 
     union all
 
-    select 'loyalty', 'repeat_purchase', order_key, customer_id, ordered_at
+    select
+        'loyalty' as journey_stage,
+        'repeat_purchase' as event_type,
+        order_key as source_record_id,
+        customer_id,
+        ordered_at as event_at
     from orders_ranked
     where order_rank > 1
 
     union all
 
-    select 'loyalty', 'loyalty_enrolment', loyalty_members.member_id, stitched_members.customer_id,
-        loyalty_members.enrolled_at
+    select
+        'loyalty' as journey_stage,
+        'loyalty_enrolment' as event_type,
+        loyalty_members.member_id as source_record_id,
+        stitched_members.customer_id as customer_id,
+        loyalty_members.enrolled_at as event_at
     from loyalty_members
     inner join stitched_members
         on loyalty_members.member_id = stitched_members.source_record_id
 
     union all
 
-    select 'loyalty', 'promoter_score', response_id, customer_id, responded_at
+    select
+        'loyalty' as journey_stage,
+        'promoter_score' as event_type,
+        response_id as source_record_id,
+        customer_id,
+        responded_at as event_at
     from responses
 
 )

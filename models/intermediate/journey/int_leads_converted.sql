@@ -59,7 +59,7 @@ orders_in_window as (
     inner join orders
         on
             lead_customers.customer_id = orders.customer_id
-            and orders.ordered_at >= lead_customers.created_at
+            and lead_customers.created_at <= orders.ordered_at
             and orders.ordered_at < {{ dbt.dateadd('day', window_days, 'lead_customers.created_at') }}
 
 ),

@@ -61,7 +61,7 @@ orders_before as (
     inner join orders
         on
             responses_stitched.customer_id = orders.customer_id
-            and orders.ordered_at < responses_stitched.responded_at
+            and responses_stitched.responded_at > orders.ordered_at
             and orders.ordered_at >= {{ dbt.dateadd('day', -buyer_window_days, 'responses_stitched.responded_at') }}
     where not orders.is_cancelled
     group by responses_stitched.response_id

@@ -64,7 +64,7 @@ orders_before as (
     inner join orders
         on
             tickets_stitched.customer_id = orders.customer_id
-            and orders.ordered_at < tickets_stitched.created_at
+            and tickets_stitched.created_at > orders.ordered_at
             and orders.ordered_at >= {{ dbt.dateadd('day', -buyer_window_days, 'tickets_stitched.created_at') }}
     where not orders.is_cancelled
     group by tickets_stitched.ticket_id

@@ -49,7 +49,7 @@ next_reached as (
         on
             previous_stage.customer_id = stage_events.customer_id
             and stage_events.stage_rank = previous_stage.stage_rank + 1
-            and stage_events.event_at >= previous_stage.reached_at
+            and previous_stage.reached_at <= stage_events.event_at
     group by previous_stage.customer_id, previous_stage.stage_rank, previous_stage.reached_at
 
 ),

@@ -78,7 +78,7 @@ ropo_matches as (
         on
             orders.customer_id = product_views.customer_id
             and order_lines.category_id = product_views.category_id
-            and product_views.event_at < orders.ordered_at
+            and orders.ordered_at > product_views.event_at
             and product_views.event_at >= {{ dbt.dateadd('day', -window_days, 'orders.ordered_at') }}
     where orders.order_channel = 'store'
     group by orders.order_key
@@ -94,7 +94,7 @@ reverse_ropo_matches as (
     inner join store_visits
         on
             orders.customer_id = store_visits.customer_id
-            and store_visits.visited_at < orders.ordered_at
+            and orders.ordered_at > store_visits.visited_at
             and store_visits.visited_at >= {{ dbt.dateadd('day', -window_days, 'orders.ordered_at') }}
     where orders.order_channel in ('web', 'app', 'phone')
     group by orders.order_key
@@ -122,8 +122,8 @@ select
     ropo_matches.last_viewed_at as ropo_last_viewed_at,
     reverse_ropo_matches.order_key is not null as is_reverse_ropo,
     reverse_ropo_matches.last_visited_at as reverse_ropo_last_visited_at,
-    orders.order_channel <> 'store' and not orders.is_cancelled and orders.fulfilment_method = 'bopis' as is_bopis,
-    orders.order_channel <> 'store' and not orders.is_cancelled and orders.fulfilment_method = 'ship_from_store'
+    orders.order_channel != 'store' and not orders.is_cancelled and orders.fulfilment_method = 'bopis' as is_bopis,
+    orders.order_channel != 'store' and not orders.is_cancelled and orders.fulfilment_method = 'ship_from_store'
         as is_ship_from_store,
     cast(coalesce(points_per_order.points_earned, 0) as bigint) as loyalty_points_earned
 from orders

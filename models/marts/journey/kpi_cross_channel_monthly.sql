@@ -38,8 +38,8 @@ order_totals as (
         sum(case when order_channel = 'store' then net_sales_amount_eur else 0 end) as store_net_sales_amount_eur,
         sum(case when order_channel = 'store' and is_ropo then net_sales_amount_eur else 0 end)
             as ropo_net_sales_amount_eur,
-        sum(case when order_channel <> 'store' and not is_cancelled then 1 else 0 end) as online_order_count,
-        sum(case when order_channel <> 'store' and not is_cancelled and is_reverse_ropo then 1 else 0 end)
+        sum(case when order_channel != 'store' and not is_cancelled then 1 else 0 end) as online_order_count,
+        sum(case when order_channel != 'store' and not is_cancelled and is_reverse_ropo then 1 else 0 end)
             as reverse_ropo_order_count,
         sum(case when is_bopis then 1 else 0 end) as bopis_order_count,
         sum(case when is_ship_from_store then 1 else 0 end) as ship_from_store_order_count

@@ -140,8 +140,9 @@ weighted as (
             when attribution_models.attribution_model = 'markov'
                 then case
                     when with_decay_total.path_removal_effect > 0
-                        then with_decay_total.removal_effect / with_decay_total.path_removal_effect
-                        / with_decay_total.channel_touch_count
+                        then
+                            with_decay_total.removal_effect / with_decay_total.path_removal_effect
+                            / with_decay_total.channel_touch_count
                     else 1.0 / with_decay_total.path_length
                 end
         end as attribution_weight
@@ -195,8 +196,10 @@ ranked as (
 )
 
 select
-    cast({{ dbt.concat(["ranked.order_key", "'|'", "ranked.attribution_model", "'|'", "coalesce(ranked.touchpoint_key, 'unattributed')"]) }}
-        as {{ dbt.type_string() }}) as attribution_key,
+    cast(
+        {{ dbt.concat(["ranked.order_key", "'|'", "ranked.attribution_model", "'|'", "coalesce(ranked.touchpoint_key, 'unattributed')"]) }}
+        as {{ dbt.type_string() }}
+    ) as attribution_key,
     cast(ranked.order_key as {{ dbt.type_string() }}) as order_key,
     cast(ranked.order_channel as {{ dbt.type_string() }}) as order_channel,
     cast(ranked.order_date as date) as order_date,
@@ -214,13 +217,17 @@ select
     cast(ranked.attribution_weight as double) as attribution_weight,
     cast(ranked.net_sales_amount_eur as decimal(18, 2)) as conversion_net_sales_amount_eur,
     cast(
-        (ranked.net_sales_floor_cents
-        + case when ranked.net_sales_remainder_rank <= ranked.net_sales_leftover_cents then 1 else 0 end)
+        (
+            ranked.net_sales_floor_cents
+            + case when ranked.net_sales_remainder_rank <= ranked.net_sales_leftover_cents then 1 else 0 end
+        )
         / 100.0 as decimal(18, 2)
     ) as attributed_net_sales_amount_eur,
     cast(
-        (ranked.cm2_floor_cents
-        + case when ranked.cm2_remainder_rank <= ranked.cm2_leftover_cents then 1 else 0 end)
+        (
+            ranked.cm2_floor_cents
+            + case when ranked.cm2_remainder_rank <= ranked.cm2_leftover_cents then 1 else 0 end
+        )
         / 100.0 as decimal(18, 2)
     ) as attributed_cm2_amount_eur
 from ranked
