@@ -8,7 +8,7 @@
 -- a channel's share = its removal effect / the sum of all removal effects. unabsorbed_mass is
 -- what the unrolled steps left in transient states (a test keeps it negligible).
 
-{%- set steps = var('markov_steps', 50) %}
+{%- set steps = var('markov_steps', 100) %}
 
 with
 
