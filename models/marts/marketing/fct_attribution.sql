@@ -1,0 +1,235 @@
+-- Attribution of every conversion (non-cancelled order) to its marketing touches in the 30-day
+-- lookback, under six models (metrics.md, Attribution), one row per conversion x touch x model:
+--   first_touch      all credit to the first touch;
+--   last_non_direct  all credit to the last touch (direct sessions are never touches);
+--   linear           1/n to each of the n touches;
+--   time_decay       weight 2^(-days before the conversion / 7) (7-day half-life), normalised;
+--   position_based   40% first, 40% last, 20% shared by the middle touches (one touch 100%,
+--                    two touches 50/50);
+--   markov           each channel of the path gets its Markov removal effect / the sum of the
+--                    removal effects of the path's channels, shared equally by its touches
+--                    (linear if those effects are all zero).
+-- A conversion without a touch has one `unattributed` row per model. Money is split in cents by
+-- largest remainder, so that for every model a conversion's attributed net sales and CM2 add up
+-- to its own to the cent.
+
+{%- set half_life_days = 7 %}
+{%- set models = ['first_touch', 'last_non_direct', 'linear', 'time_decay', 'position_based', 'markov'] %}
+
+with
+
+conversion_touches as (
+    select
+        order_key,
+        order_channel,
+        order_date,
+        net_sales_amount_eur,
+        cm2_amount_eur,
+        touchpoint_key,
+        touchpoint_type,
+        attribution_channel,
+        campaign_id,
+        touched_at,
+        seconds_before_conversion,
+        touch_position,
+        path_length
+    from {{ ref('int_conversion_touches_windowed') }}
+),
+
+removal_effects as (
+    select attribution_channel, removal_effect
+    from {{ ref('int_markov_removal_effects_computed') }}
+),
+
+campaigns as (
+    select campaign_id, platform from {{ ref('stg_ads__campaigns') }}
+),
+
+attribution_models as (
+    {%- for model in models %}
+    select '{{ model }}' as attribution_model
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+),
+
+-- per conversion and channel: how many of its touches are of the channel, and its effect
+path_channels as (
+
+    select
+        conversion_touches.order_key,
+        conversion_touches.attribution_channel,
+        count(*) as channel_touch_count,
+        max(coalesce(removal_effects.removal_effect, 0)) as removal_effect
+    from conversion_touches
+    left join removal_effects
+        on conversion_touches.attribution_channel = removal_effects.attribution_channel
+    where conversion_touches.touchpoint_key is not null
+    group by conversion_touches.order_key, conversion_touches.attribution_channel
+
+),
+
+path_effects as (
+    select order_key, sum(removal_effect) as path_removal_effect
+    from path_channels
+    group by order_key
+),
+
+raw_weights as (
+
+    select
+        conversion_touches.*,
+        path_channels.channel_touch_count,
+        path_channels.removal_effect,
+        path_effects.path_removal_effect,
+        power(0.5, cast(conversion_touches.seconds_before_conversion as double) / ({{ half_life_days }} * 86400.0))
+            as decay_factor
+    from conversion_touches
+    left join path_channels
+        on
+            conversion_touches.order_key = path_channels.order_key
+            and conversion_touches.attribution_channel = path_channels.attribution_channel
+    left join path_effects
+        on conversion_touches.order_key = path_effects.order_key
+
+),
+
+with_decay_total as (
+    select
+        raw_weights.*,
+        sum(decay_factor) over (partition by order_key) as decay_total
+    from raw_weights
+),
+
+weighted as (
+
+    select
+        with_decay_total.order_key,
+        with_decay_total.order_channel,
+        with_decay_total.order_date,
+        with_decay_total.net_sales_amount_eur,
+        with_decay_total.cm2_amount_eur,
+        with_decay_total.touchpoint_key,
+        with_decay_total.touchpoint_type,
+        with_decay_total.attribution_channel,
+        with_decay_total.campaign_id,
+        with_decay_total.touched_at,
+        with_decay_total.seconds_before_conversion,
+        with_decay_total.touch_position,
+        with_decay_total.path_length,
+        attribution_models.attribution_model,
+        case
+            when with_decay_total.touchpoint_key is null then 1.0
+            when attribution_models.attribution_model = 'first_touch'
+                then case when with_decay_total.touch_position = 1 then 1.0 else 0.0 end
+            when attribution_models.attribution_model = 'last_non_direct'
+                then case when with_decay_total.touch_position = with_decay_total.path_length then 1.0 else 0.0 end
+            when attribution_models.attribution_model = 'linear'
+                then 1.0 / with_decay_total.path_length
+            when attribution_models.attribution_model = 'time_decay'
+                then with_decay_total.decay_factor / with_decay_total.decay_total
+            when attribution_models.attribution_model = 'position_based'
+                then case
+                    when with_decay_total.path_length = 1 then 1.0
+                    when with_decay_total.path_length = 2 then 0.5
+                    when with_decay_total.touch_position = 1 then 0.4
+                    when with_decay_total.touch_position = with_decay_total.path_length then 0.4
+                    else 0.2 / (with_decay_total.path_length - 2)
+                end
+            when attribution_models.attribution_model = 'markov'
+                then case
+                    when with_decay_total.path_removal_effect > 0
+                        then
+                            with_decay_total.removal_effect / with_decay_total.path_removal_effect
+                            / with_decay_total.channel_touch_count
+                    else 1.0 / with_decay_total.path_length
+                end
+        end as attribution_weight
+    from with_decay_total
+    cross join attribution_models
+
+),
+
+-- largest remainder: floor every share to the cent, then give the cents left over, one each,
+-- to the shares with the largest remainders (ties to the earlier touch)
+cents as (
+
+    select
+        weighted.*,
+        cast(round(net_sales_amount_eur * 100) as bigint) as net_sales_cents,
+        cast(round(cm2_amount_eur * 100) as bigint) as cm2_cents,
+        cast(round(net_sales_amount_eur * 100) as double) * attribution_weight as net_sales_exact_cents,
+        cast(round(cm2_amount_eur * 100) as double) * attribution_weight as cm2_exact_cents
+    from weighted
+
+),
+
+floored as (
+
+    select
+        cents.*,
+        cast(floor(net_sales_exact_cents + 1e-9) as bigint) as net_sales_floor_cents,
+        cast(floor(cm2_exact_cents + 1e-9) as bigint) as cm2_floor_cents
+    from cents
+
+),
+
+ranked as (
+
+    select
+        floored.*,
+        net_sales_cents - sum(net_sales_floor_cents) over (partition by order_key, attribution_model)
+            as net_sales_leftover_cents,
+        cm2_cents - sum(cm2_floor_cents) over (partition by order_key, attribution_model)
+            as cm2_leftover_cents,
+        row_number() over (
+            partition by order_key, attribution_model
+            order by net_sales_exact_cents - net_sales_floor_cents desc, touch_position asc nulls last
+        ) as net_sales_remainder_rank,
+        row_number() over (
+            partition by order_key, attribution_model
+            order by cm2_exact_cents - cm2_floor_cents desc, touch_position asc nulls last
+        ) as cm2_remainder_rank
+    from floored
+
+)
+
+select
+    cast(
+        {{ dbt.concat(["ranked.order_key", "'|'", "ranked.attribution_model", "'|'", "coalesce(ranked.touchpoint_key, 'unattributed')"]) }}
+        as {{ dbt.type_string() }}
+    ) as attribution_key,
+    cast(ranked.order_key as {{ dbt.type_string() }}) as order_key,
+    cast(ranked.order_channel as {{ dbt.type_string() }}) as order_channel,
+    cast(ranked.order_date as date) as order_date,
+    cast(ranked.attribution_model as {{ dbt.type_string() }}) as attribution_model,
+    cast(ranked.touchpoint_key as {{ dbt.type_string() }}) as touchpoint_key,
+    cast(ranked.touchpoint_type as {{ dbt.type_string() }}) as touchpoint_type,
+    cast(ranked.attribution_channel as {{ dbt.type_string() }}) as attribution_channel,
+    cast(ranked.campaign_id as {{ dbt.type_string() }}) as campaign_id,
+    cast(campaigns.platform as {{ dbt.type_string() }}) as ad_platform,
+    ranked.touched_at,
+    cast(ranked.touch_position as integer) as touch_position,
+    cast(ranked.path_length as integer) as path_length,
+    cast(ranked.seconds_before_conversion / 86400.0 as double) as days_before_conversion,
+    ranked.touchpoint_key is null as is_unattributed,
+    cast(ranked.attribution_weight as double) as attribution_weight,
+    cast(ranked.net_sales_amount_eur as decimal(18, 2)) as conversion_net_sales_amount_eur,
+    cast(
+        (
+            ranked.net_sales_floor_cents
+            + case when ranked.net_sales_remainder_rank <= ranked.net_sales_leftover_cents then 1 else 0 end
+        )
+        / 100.0 as decimal(18, 2)
+    ) as attributed_net_sales_amount_eur,
+    cast(
+        (
+            ranked.cm2_floor_cents
+            + case when ranked.cm2_remainder_rank <= ranked.cm2_leftover_cents then 1 else 0 end
+        )
+        / 100.0 as decimal(18, 2)
+    ) as attributed_cm2_amount_eur
+from ranked
+left join campaigns
+    on ranked.campaign_id = campaigns.campaign_id
