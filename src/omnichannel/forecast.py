@@ -37,10 +37,13 @@ def _split_id(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _fit_predict(train: pd.DataFrame, horizon: int) -> pd.DataFrame:
     from statsforecast import StatsForecast
-    from statsforecast.models import AutoETS
+    from statsforecast.models import AutoETS, Naive
 
     os.environ.setdefault("NIXTLA_ID_AS_COL", "1")
-    sf = StatsForecast(models=[AutoETS(season_length=1)], freq="W-MON", n_jobs=1)
+    # a series too short for ETS (a week or two of history) falls back to the naive forecast
+    sf = StatsForecast(
+        models=[AutoETS(season_length=1)], freq="W-MON", n_jobs=1, fallback_model=Naive()
+    )
     predicted = sf.forecast(df=train, h=horizon)
     if "unique_id" not in predicted.columns:
         predicted = predicted.reset_index()
