@@ -102,7 +102,7 @@ ticketed_order_responses as (
     inner join ticket_facts
         on
             responses.touchpoint_ref = ticket_facts.order_ref
-            and ticket_facts.created_at < responses.responded_at
+            and responses.responded_at > ticket_facts.created_at
     group by responses.response_id, cast({{ dbt.date_trunc('month', 'responses.responded_at') }} as date)
 
 ),

@@ -128,7 +128,7 @@ forecast_demand as (
             and positions.origin_week_start_date = weekly.origin_week_start_date
             and positions.sku = weekly.sku
             and positions.location_id = weekly.location_id
-            and weekly.horizon_week <= positions.lead_time_weeks
+            and positions.lead_time_weeks >= weekly.horizon_week
     group by positions.plan_kind, positions.origin_week_start_date, positions.sku, positions.location_id
 
 ),
@@ -156,8 +156,8 @@ stockouts as (
         on
             positions.sku = inventory.sku
             and positions.location_id = inventory.location_id
-            and inventory.snapshot_date > positions.as_of_date
-            and inventory.snapshot_date <= positions.evaluation_end_date
+            and positions.as_of_date < inventory.snapshot_date
+            and positions.evaluation_end_date >= inventory.snapshot_date
     group by positions.plan_kind, positions.origin_week_start_date, positions.sku, positions.location_id
 
 ),

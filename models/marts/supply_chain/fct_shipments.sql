@@ -5,6 +5,9 @@
 -- by its promise is late from that date on, and a reschedule never resets the clock.
 -- OTIF adds every ordered unit delivered. Lead times in hours.
 
+{%- set override = var('delivery_as_of_date', none) %}
+{%- set as_of_override = "'" ~ override ~ "'" if override else 'null' %}
+
 with
 
 shipments as (
@@ -38,12 +41,10 @@ shipments as (
 as_of as (
 
     select
-        {%- if var('delivery_as_of_date', none) %}
-            cast('{{ var("delivery_as_of_date") }}' as date) as as_of_date
-        {%- else %}
+        coalesce(
+            cast({{ as_of_override }} as date),
             cast(greatest(max(created_at), max(coalesce(last_tracking_event_at, created_at))) as date)
-                as as_of_date
-        {%- endif %}
+        ) as as_of_date
     from shipments
 
 ),
