@@ -4,7 +4,7 @@ seasonal-naive baseline, per SKU x location x channel x cut-off x forecast week.
 A dbt Python model on DuckDB (see int_demand_forecasts_predicted); disabled on Spark.
 """
 
-from omnichannel.forecast import backtest_demand
+import omnichannel.forecast as demand_forecast
 
 
 def model(dbt, session):
@@ -14,4 +14,4 @@ def model(dbt, session):
     windows = int(dbt.config.get("backtest_windows") or 4)
     history = dbt.ref("int_demand_weeks_summed").df()
     history = history[["week_start_date", "sku", "location_id", "channel", "units_sold"]]
-    return backtest_demand(history, horizon, step, windows)
+    return demand_forecast.backtest_demand(history, horizon, step, windows)

@@ -5,7 +5,7 @@ graph and no step has to run before dbt. On Spark the forecast folder is disable
 (var python_models_enabled false), and so are the marts built on it.
 """
 
-from omnichannel.forecast import forecast_demand
+import omnichannel.forecast as demand_forecast
 
 
 def model(dbt, session):
@@ -13,4 +13,4 @@ def model(dbt, session):
     horizon = int(dbt.config.get("forecast_horizon_weeks") or 8)
     history = dbt.ref("int_demand_weeks_summed").df()
     history = history[["week_start_date", "sku", "location_id", "channel", "units_sold"]]
-    return forecast_demand(history, horizon)
+    return demand_forecast.forecast_demand(history, horizon)
