@@ -1,0 +1,17 @@
+"""Rolling-origin backtest of the weekly demand forecast (statsforecast AutoETS) against the
+seasonal-naive baseline, per SKU x location x channel x cut-off x forecast week.
+
+A dbt Python model on DuckDB (see int_demand_forecasts_predicted); disabled on Spark.
+"""
+
+import omnichannel.forecast as demand_forecast
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    horizon = int(dbt.config.get("forecast_horizon_weeks") or 8)
+    step = int(dbt.config.get("backtest_step_weeks") or 4)
+    windows = int(dbt.config.get("backtest_windows") or 4)
+    history = dbt.ref("int_demand_weeks_summed").df()
+    history = history[["week_start_date", "sku", "location_id", "channel", "units_sold"]]
+    return demand_forecast.backtest_demand(history, horizon, step, windows)

@@ -1,0 +1,16 @@
+"""Weekly demand forecast for the next weeks per SKU x location x channel (statsforecast).
+
+A dbt Python model on DuckDB: dbt runs it in its own process, so the lineage stays in one
+graph and no step has to run before dbt. On Spark the forecast folder is disabled
+(var python_models_enabled false), and so are the marts built on it.
+"""
+
+import omnichannel.forecast as demand_forecast
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    horizon = int(dbt.config.get("forecast_horizon_weeks") or 8)
+    history = dbt.ref("int_demand_weeks_summed").df()
+    history = history[["week_start_date", "sku", "location_id", "channel", "units_sold"]]
+    return demand_forecast.forecast_demand(history, horizon)

@@ -1,0 +1,140 @@
+"""Weekly demand forecast per SKU x location x channel with Nixtla's statsforecast.
+
+Used by the dbt Python models `int_demand_forecasts_predicted` (the next weeks) and
+`int_demand_forecasts_backtested` (rolling-origin backtest). The model is AutoETS
+(error, trend and damping chosen per series by AICc, no seasonal term: a weekly series
+of one year cannot estimate a 52-week season). The baseline is the seasonal naive: the
+same week a year before when the history holds it, else the last observed week (naive).
+Forecasts are floored at zero and rounded to 1e-4 units. Everything is deterministic: same input, same output.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pandas as pd
+
+SERIES_KEYS = ["sku", "location_id", "channel"]
+SEASON_WEEKS = 52
+MODEL_NAME = "AutoETS"
+
+
+def _to_long(history: pd.DataFrame) -> pd.DataFrame:
+    """statsforecast's long format: unique_id, ds, y, sorted."""
+    frame = history.assign(
+        unique_id=history["location_id"] + "|" + history["sku"] + "|" + history["channel"],
+        ds=pd.to_datetime(history["week_start_date"]),
+        y=history["units_sold"].astype(float),
+    )[["unique_id", "ds", "y"]]
+    return frame.sort_values(["unique_id", "ds"], kind="stable").reset_index(drop=True)
+
+
+def _split_id(frame: pd.DataFrame) -> pd.DataFrame:
+    parts = frame["unique_id"].str.split("|", expand=True)
+    return frame.assign(location_id=parts[0], sku=parts[1], channel=parts[2])
+
+
+def _fit_predict(train: pd.DataFrame, horizon: int) -> pd.DataFrame:
+    from statsforecast import StatsForecast
+    from statsforecast.models import AutoETS, Naive
+
+    os.environ.setdefault("NIXTLA_ID_AS_COL", "1")
+    # a series too short for ETS (a week or two of history) falls back to the naive forecast
+    sf = StatsForecast(
+        models=[AutoETS(season_length=1)], freq="W-MON", n_jobs=1, fallback_model=Naive()
+    )
+    predicted = sf.forecast(df=train, h=horizon)
+    if "unique_id" not in predicted.columns:
+        predicted = predicted.reset_index()
+    predicted = predicted.rename(columns={MODEL_NAME: "forecast_units"})
+    # floored at zero and rounded to 1e-4 units: no 1e-30 remnants, same digits everywhere
+    predicted["forecast_units"] = predicted["forecast_units"].clip(lower=0.0).fillna(0.0).round(4)
+    return predicted[["unique_id", "ds", "forecast_units"]]
+
+
+def _seasonal_naive(train: pd.DataFrame, targets: pd.DataFrame) -> pd.Series:
+    """Same week a year before when the training history holds it, else the last week."""
+    by_key = train.set_index(["unique_id", "ds"])["y"]
+    last = train.sort_values("ds").groupby("unique_id")["y"].last()
+    year_before = pd.MultiIndex.from_arrays(
+        [targets["unique_id"], targets["ds"] - pd.Timedelta(weeks=SEASON_WEEKS)]
+    )
+    seasonal = by_key.reindex(year_before).to_numpy()
+    fallback = last.reindex(targets["unique_id"]).to_numpy()
+    return pd.Series(np.where(np.isnan(seasonal), fallback, seasonal), index=targets.index)
+
+
+def forecast_demand(history: pd.DataFrame, horizon: int) -> pd.DataFrame:
+    """Forecast `horizon` weeks after the last week of `history` for every series.
+
+    `history`: week_start_date, sku, location_id, channel, units_sold (dense weekly).
+    Returns sku, location_id, channel, week_start_date, forecast_units, baseline_units.
+    """
+    train = _to_long(history)
+    if train.empty:
+        return pd.DataFrame(
+            columns=[*SERIES_KEYS, "week_start_date", "forecast_units", "baseline_units"]
+        )
+    predicted = _fit_predict(train, horizon)
+    predicted["baseline_units"] = _seasonal_naive(train, predicted)
+    out = _split_id(predicted).rename(columns={"ds": "week_start_date"})
+    out["week_start_date"] = out["week_start_date"].dt.date
+    return out[[*SERIES_KEYS, "week_start_date", "forecast_units", "baseline_units"]].sort_values(
+        [*SERIES_KEYS, "week_start_date"], kind="stable", ignore_index=True
+    )
+
+
+def backtest_cutoffs(
+    weeks: list[pd.Timestamp], horizon: int, step: int, windows: int
+) -> tuple[list[pd.Timestamp], int]:
+    """Rolling origins: `windows` cut-offs `step` weeks apart, the last `horizon` weeks
+    before the end of the history. A short history shrinks the horizon and step (at
+    least one week of training and one of evaluation per cut-off)."""
+    n = len(weeks)
+    if n < 2:
+        return [], horizon
+    horizon = max(1, min(horizon, n - windows)) if n > windows else 1
+    step = max(1, min(step, (n - horizon - 1) // max(windows - 1, 1)))
+    cutoffs = [n - 1 - horizon - step * k for k in range(windows)]
+    return sorted({weeks[c] for c in cutoffs if c >= 0}), horizon
+
+
+def backtest_demand(history: pd.DataFrame, horizon: int, step: int, windows: int) -> pd.DataFrame:
+    """Rolling-origin backtest: for each cut-off, fit on the weeks up to it and forecast the
+    next `horizon` weeks, beside the actual and the seasonal-naive baseline.
+
+    Returns sku, location_id, channel, cutoff_week_start_date, week_start_date,
+    horizon_week, actual_units, forecast_units, baseline_units.
+    """
+    data = _to_long(history)
+    columns = [
+        *SERIES_KEYS,
+        "cutoff_week_start_date",
+        "week_start_date",
+        "horizon_week",
+        "actual_units",
+        "forecast_units",
+        "baseline_units",
+    ]
+    weeks = sorted(data["ds"].unique())
+    cutoffs, horizon = backtest_cutoffs(weeks, horizon, step, windows)
+    if not cutoffs:
+        return pd.DataFrame(columns=columns)
+    frames = []
+    for cutoff in cutoffs:
+        train = data[data["ds"] <= cutoff]
+        predicted = _fit_predict(train, horizon)
+        predicted["baseline_units"] = _seasonal_naive(train, predicted)
+        predicted = predicted.merge(data, on=["unique_id", "ds"], how="inner")
+        predicted["cutoff_week_start_date"] = pd.Timestamp(cutoff).date()
+        predicted["horizon_week"] = ((predicted["ds"] - cutoff).dt.days // 7).astype("int64")
+        frames.append(predicted)
+    out = _split_id(pd.concat(frames, ignore_index=True))
+    out = out.rename(columns={"ds": "week_start_date", "y": "actual_units"})
+    out["week_start_date"] = out["week_start_date"].dt.date
+    return out[columns].sort_values(
+        [*SERIES_KEYS, "cutoff_week_start_date", "week_start_date"],
+        kind="stable",
+        ignore_index=True,
+    )
