@@ -62,6 +62,7 @@ test: install lint validate-semantic chromium ## The whole suite: lint, mf valid
 
 validate-semantic: install ## MetricFlow: validate the semantic models, metrics and saved queries
 	@mkdir -p data/build
+	$(DBT) parse $(DBT_FLAGS) --quiet
 	$(PYTHON_BIN)/mf validate-configs --skip-dw
 
 chromium: ## Install Debian's chromium (headless browser tests) when it is missing
