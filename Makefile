@@ -71,7 +71,8 @@ chromium: ## Install Debian's chromium (headless browser tests) when it is missi
 
 dashboard: install ## Serve the dashboard on http://localhost:$(DASHBOARD_PORT) (reads data/published)
 	$(PYTHON_BIN)/streamlit run dashboard/app.py --server.address localhost \
-	  --server.port $(DASHBOARD_PORT) --server.headless true --browser.gatherUsageStats false
+	  --server.port $(DASHBOARD_PORT) --server.headless true --browser.gatherUsageStats false \
+	  --client.toolbarMode viewer
 
 clean: ## Remove built artefacts (keeps generated raw data)
 	rm -rf target logs data/build data/published data/test .pytest_cache

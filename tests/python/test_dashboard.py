@@ -1,0 +1,130 @@
+"""End to end: the Streamlit dashboard on the fixture warehouse, in headless chromium.
+
+The app is started on a free localhost port against a copy of the fixture
+warehouse (as the published file), every page is opened and screenshotted, a
+filter is changed, and KPI values shown are compared with the same numbers read
+straight from the marts here. The server is stopped whatever happens.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dashboard_server import dashboard_server
+from headless import headless_browser
+from omnichannel.paths import PROJECT_ROOT
+
+sys.path.insert(0, str(PROJECT_ROOT / "dashboard"))
+from formatting import percent, ratio  # noqa: E402
+
+
+@dataclass(frozen=True)
+class PageCheck:
+    url_path: str
+    title: str
+    chart_titles: list[str]
+    # (KPI label, the value the page must show, computed from the marts here)
+    kpis: Callable[[duckdb.DuckDBPyConnection], dict[str, str]]
+
+
+def _one(connection: duckdb.DuckDBPyConnection, sql: str) -> tuple:
+    return connection.execute(sql).fetchone()
+
+
+def channels_kpis(connection: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    transactions, visitors = _one(
+        connection,
+        "select sum(transaction_count), sum(footfall_visitor_count)"
+        " from marts.kpi_store_conversion_daily",
+    )
+    values = {"Store conversion rate": percent(ratio(transactions, visitors), 2)}
+    for platform in ("web", "app"):
+        purchases, sessions = _one(
+            connection,
+            "select sum(purchase_session_count), sum(session_count)"
+            f" from marts.kpi_digital_conversion_daily where platform = '{platform}'",
+        )
+        values[f"{platform.capitalize()} conversion rate"] = percent(ratio(purchases, sessions), 2)
+    return values
+
+
+PAGES = [
+    PageCheck(
+        "channels",
+        "Channels and conversion",
+        ["Conversion rate by week and channel", "Closed funnel: sessions reaching each step"],
+        channels_kpis,
+    ),
+]
+
+
+def settle(page) -> None:
+    """Wait until Streamlit finished running the page's script."""
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=30_000)
+    page.wait_for_timeout(300)
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=30_000)
+
+
+def shown_kpis(page) -> dict[str, str]:
+    values = {}
+    for metric in page.get_by_test_id("stMetric").all():
+        label = metric.get_by_test_id("stMetricLabel").inner_text().strip()
+        values[label] = metric.get_by_test_id("stMetricValue").inner_text().strip()
+    return values
+
+
+@pytest.fixture(scope="module")
+def published_copy(warehouse, tmp_path_factory) -> Path:
+    assert warehouse.outcome.success, "\n".join(warehouse.outcome.failures)
+    published = tmp_path_factory.mktemp("published") / "warehouse.duckdb"
+    shutil.copyfile(warehouse.duckdb_path, published)
+    return published
+
+
+def test_dashboard_pages_show_the_marts_numbers(published_copy, tmp_path):
+    from playwright.sync_api import expect
+
+    with duckdb.connect(str(published_copy), read_only=True) as connection:
+        expected = {check.url_path: check.kpis(connection) for check in PAGES}
+        store_only = channels_kpis(connection)["Store conversion rate"]
+
+    with (
+        dashboard_server(published_copy, tmp_path / "streamlit.log") as url,
+        headless_browser() as browser,
+    ):
+        page = browser.new_page(viewport={"width": 1400, "height": 1600})
+        for position, check in enumerate(PAGES):
+            # The first page is the app's default, served at the root.
+            page.goto(f"{url}/" if position == 0 else f"{url}/{check.url_path}")
+            settle(page)
+            assert page.get_by_test_id("stDialog").count() == 0, "page not found"
+            expect(page.get_by_role("heading", name=check.title, exact=True)).to_be_visible()
+            assert page.get_by_test_id("stException").count() == 0, page.get_by_test_id(
+                "stException"
+            ).all_inner_texts()
+            for chart_title in check.chart_titles:
+                expect(page.locator("svg text", has_text=chart_title).first).to_be_attached()
+            page.screenshot(path=str(tmp_path / f"{check.url_path}.png"), full_page=True)
+            shown = shown_kpis(page)
+            for label, value in expected[check.url_path].items():
+                assert shown.get(label) == value, (check.url_path, label, shown)
+
+        # Change a filter: the store channel alone.
+        channels_page = next(i for i, check in enumerate(PAGES) if check.url_path == "channels")
+        page.goto(f"{url}/" if channels_page == 0 else f"{url}/channels")
+        settle(page)
+        page.get_by_test_id("stSidebar").get_by_text("store", exact=True).click()
+        expect(page.get_by_test_id("stMetric")).to_have_count(1)
+        settle(page)
+        assert shown_kpis(page) == {"Store conversion rate": store_only}
+        page.screenshot(path=str(tmp_path / "channels_store_only.png"), full_page=True)
+
+    assert (tmp_path / "channels.png").stat().st_size > 20_000
+    print(f"dashboard screenshots in {tmp_path}")
