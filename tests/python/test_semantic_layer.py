@@ -1,0 +1,138 @@
+"""The semantic layer answers with the marts' numbers.
+
+`mf validate-configs` (with the data-warehouse checks) runs on the fixture
+warehouse, then `mf query` is run for a sample of metrics by channel and month,
+and every value is compared with the same number computed here straight from the
+marts with SQL (sums of numerators and denominators, not MetricFlow's plan).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from omnichannel.paths import PROJECT_ROOT
+from omnichannel.semantic_layer import mf_executable, prepare_workdir, read_metrics, run_mf
+
+
+@pytest.fixture(scope="module")
+def mf_workdir(warehouse, tmp_path_factory) -> Path:
+    """A scratch mf project with a private copy of the fixture warehouse."""
+    assert warehouse.outcome.success, "\n".join(warehouse.outcome.failures)
+    workdir = tmp_path_factory.mktemp("mf")
+    prepare_workdir(workdir, warehouse.duckdb_path, warehouse.target_dir / "semantic_manifest.json")
+    return workdir
+
+
+def mf_rows(workdir: Path, metrics: list[str], group_by: list[str]) -> list[dict[str, str]]:
+    out = workdir / f"{'_'.join(metrics)[:80]}.csv"
+    run_mf(
+        [
+            "query",
+            "--metrics",
+            ",".join(metrics),
+            "--group-by",
+            ",".join(group_by),
+            "--csv",
+            str(out),
+        ],
+        workdir,
+        target="test",
+    )
+    with open(out) as handle:
+        return list(csv.DictReader(handle))
+
+
+def number(text: str) -> float | None:
+    return None if text in ("", "None", "nan") else float(text)
+
+
+def month_key(text: str) -> str:
+    return text[:7]
+
+
+def test_mf_validate_configs_passes_with_warehouse_checks(mf_workdir):
+    """validate-configs parses the project from its root, on the warehouse copy."""
+    env = {
+        **os.environ,
+        "DBT_PROFILES_DIR": str(PROJECT_ROOT),
+        "OMNICHANNEL_TARGET": "test",
+        "OMNICHANNEL_DUCKDB_PATH": str(mf_workdir / "warehouse.duckdb"),
+        "NO_COLOR": "1",
+    }
+    completed = subprocess.run(
+        [str(mf_executable()), "validate-configs"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    output = completed.stdout + completed.stderr
+    assert completed.returncode == 0, output[-4000:]
+    assert "Successfully validated metrics against data warehouse" in output, output[-4000:]
+    assert "Breaking issues" not in output, output[-4000:]
+
+
+def test_every_metric_is_described(warehouse):
+    metrics = read_metrics(warehouse.target_dir / "semantic_manifest.json")
+    assert len(metrics) >= 30
+    assert [m.name for m in metrics if not m.description or not m.label] == []
+
+
+def test_digital_conversion_by_platform_and_month_equals_the_mart(mf_workdir, warehouse):
+    rows = mf_rows(
+        mf_workdir,
+        ["digital_sessions", "digital_purchase_sessions", "digital_conversion_rate"],
+        ["metric_time__month", "digital_conversion_day__platform"],
+    )
+    got = {
+        (month_key(r["metric_time__month"]), r["digital_conversion_day__platform"]): (
+            number(r["digital_sessions"]),
+            number(r["digital_purchase_sessions"]),
+            number(r["digital_conversion_rate"]),
+        )
+        for r in rows
+    }
+    with duckdb.connect(str(warehouse.duckdb_path), read_only=True) as connection:
+        expected_rows = connection.execute(
+            "select strftime(session_date, '%Y-%m') as month, platform,"
+            " sum(session_count), sum(purchase_session_count)"
+            " from marts.kpi_digital_conversion_daily group by 1, 2"
+        ).fetchall()
+    assert len(expected_rows) >= 2
+    assert set(got) == {(month, platform) for month, platform, _, _ in expected_rows}
+    for month, platform, sessions, purchases in expected_rows:
+        mf_sessions, mf_purchases, mf_rate = got[(month, platform)]
+        assert (mf_sessions, mf_purchases) == (sessions, purchases)
+        assert mf_rate == pytest.approx(purchases / sessions if sessions else None, rel=1e-9)
+
+
+def test_store_conversion_and_cumulative_sessions_equal_the_marts(mf_workdir, warehouse):
+    rows = mf_rows(
+        mf_workdir,
+        ["store_conversion_rate", "digital_sessions_month_to_date"],
+        ["metric_time__day"],
+    )
+    got = {r["metric_time__day"][:10]: r for r in rows}
+    with duckdb.connect(str(warehouse.duckdb_path), read_only=True) as connection:
+        store = connection.execute(
+            "select strftime(local_date, '%Y-%m-%d'), sum(transaction_count), sum(footfall_visitor_count)"
+            " from marts.kpi_store_conversion_daily group by 1"
+        ).fetchall()
+        sessions = connection.execute(
+            "select strftime(session_date, '%Y-%m-%d'), sum(sum(session_count)) over"
+            " (partition by date_trunc('month', session_date) order by session_date"
+            "  rows between unbounded preceding and current row)"
+            " from marts.kpi_digital_conversion_daily group by session_date"
+        ).fetchall()
+    assert store and sessions
+    for day, transactions, visitors in store:
+        expected = transactions / visitors if visitors else None
+        assert number(got[day]["store_conversion_rate"]) == pytest.approx(expected, rel=1e-9), day
+    for day, month_to_date in sessions:
+        assert number(got[day]["digital_sessions_month_to_date"]) == month_to_date, day
