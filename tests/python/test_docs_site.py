@@ -90,6 +90,18 @@ def test_every_node_column_macro_and_metric_is_described(warehouse):
     assert undescribed(warehouse.manifest()) == []
 
 
+def test_exposures_name_the_dashboard_and_the_notebook_with_owner_and_maturity(warehouse):
+    exposures = {e["name"]: e for e in warehouse.manifest()["exposures"].values()}
+    assert {"omnichannel_dashboard", "kpi_starter_notebook"} <= set(exposures)
+    assert exposures["omnichannel_dashboard"]["type"] == "dashboard"
+    assert exposures["kpi_starter_notebook"]["type"] == "notebook"
+    for exposure in exposures.values():
+        assert exposure["owner"].get("name") and exposure["owner"].get("email"), exposure["name"]
+        assert exposure["maturity"] in {"low", "medium", "high"}, exposure["name"]
+        marts = [node.split(".")[-1] for node in exposure["depends_on"]["nodes"]]
+        assert marts and all(m.startswith(("fct_", "dim_", "kpi_")) for m in marts), marts
+
+
 def ancestors(manifest: dict, unique_id: str) -> set[str]:
     parents = manifest["parent_map"]
     seen: set[str] = set()

@@ -9,15 +9,12 @@ marts with SQL (sums of numerators and denominators, not MetricFlow's plan).
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from omnichannel.paths import PROJECT_ROOT
-from omnichannel.semantic_layer import mf_executable, prepare_workdir, read_metrics, run_mf
+from omnichannel.semantic_layer import prepare_workdir, read_metrics, run_mf
 
 
 @pytest.fixture(scope="module")
@@ -57,21 +54,8 @@ def month_key(text: str) -> str:
 
 
 def test_mf_validate_configs_passes_with_warehouse_checks(mf_workdir):
-    """validate-configs parses the project from its root, on the warehouse copy."""
-    env = {
-        **os.environ,
-        "DBT_PROFILES_DIR": str(PROJECT_ROOT),
-        "OMNICHANNEL_TARGET": "test",
-        "OMNICHANNEL_DUCKDB_PATH": str(mf_workdir / "warehouse.duckdb"),
-        "NO_COLOR": "1",
-    }
-    completed = subprocess.run(
-        [str(mf_executable()), "validate-configs"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    """Semantic checks, then every dimension, entity, measure and metric queried on the warehouse."""
+    completed = run_mf(["validate-configs"], mf_workdir, target="test", check=False)
     output = completed.stdout + completed.stderr
     assert completed.returncode == 0, output[-4000:]
     assert "Successfully validated metrics against data warehouse" in output, output[-4000:]
