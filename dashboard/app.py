@@ -15,6 +15,7 @@ from filters import sidebar_filters
 
 # (script, url path, title, icon), in menu order; the first is the default page, at "/".
 PAGES = [
+    ("views/executive_overview.py", "executive", "Executive overview", ":material/monitoring:"),
     (
         "views/channels_conversion.py",
         "channels",
@@ -24,6 +25,7 @@ PAGES = [
 ]
 # (mart, date column) whose days bound the date filter
 DATED_MARTS = [
+    ("marts.fct_channel_pnl", "pnl_date"),
     ("marts.kpi_digital_conversion_daily", "session_date"),
     ("marts.kpi_store_conversion_daily", "local_date"),
 ]

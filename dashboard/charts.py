@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-MONEY_FORMAT = "€,.0f"
+MONEY_FORMAT = ",.0f"  # axis titles say "(EUR)"
 PERCENT_FORMAT = ".1%"
 
 

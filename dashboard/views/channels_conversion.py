@@ -71,7 +71,7 @@ st.altair_chart(
         "Conversion rate (%)",
         PERCENT_FORMAT,
     ),
-    use_container_width=True,
+    width="stretch",
 )
 
 if platforms:
@@ -104,7 +104,7 @@ if platforms:
             "Sessions (count)",
             ",.0f",
         ),
-        use_container_width=True,
+        width="stretch",
     )
     rates = steps.sort_values(["platform", "step"]).copy()
     rates["rate"] = rates.groupby("platform")["sessions"].transform(
@@ -122,7 +122,7 @@ if platforms:
             "Share of previous step (%)",
             PERCENT_FORMAT,
         ),
-        use_container_width=True,
+        width="stretch",
     )
 
     engagement = read(

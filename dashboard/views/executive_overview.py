@@ -46,38 +46,42 @@ money_columns = [column for column, _ in LINES]
 pnl[money_columns] = pnl[money_columns].astype(float)
 totals = pnl[money_columns].sum()
 
-kpis = st.columns(5)
+kpis = st.columns(3)
 kpis[0].metric("Net sales", money(totals["net_sales_amount_eur"]))
 kpis[1].metric("CM1", money(totals["cm1_amount_eur"]))
 kpis[2].metric("CM2", money(totals["cm2_amount_eur"]))
-kpis[3].metric("CM3", money(totals["cm3_amount_eur"]))
-kpis[4].metric(
+kpis = st.columns(3)
+kpis[0].metric("CM3", money(totals["cm3_amount_eur"]))
+kpis[1].metric(
     "CM3 margin",
     percent(ratio(totals["cm3_amount_eur"], totals["net_sales_amount_eur"])),
     help="CM3 / net sales",
 )
 
 days = (filters.end - filters.start).days + 1
-grain, grain_label, period_format = (
-    ("W-SUN", "Week (starting Monday)", "%d %b %Y") if days <= 120 else ("M", "Month", "%b %Y")
+grain, grain_label, period_format, label_format = (
+    ("W-SUN", "Week (starting Monday)", "%d %b %Y", "%Y-%m-%d")
+    if days <= 120
+    else ("M", "Month", "%b %Y", "%Y-%m")
 )
 pnl["period"] = pd.to_datetime(pnl["pnl_date"]).dt.to_period(grain).dt.start_time
 by_period = pnl.groupby(["period", "order_channel"], as_index=False)[money_columns].sum()
+by_period["period_label"] = by_period["period"].dt.strftime(label_format)
 
 st.altair_chart(
     bars(
         by_period,
-        "period",
+        "period_label",
         "net_sales_amount_eur",
         "order_channel",
         f"Net sales by {grain_label.split()[0].lower()} and channel (EUR)",
         grain_label,
         "Net sales (EUR)",
         MONEY_FORMAT,
-        x_type="T",
+        x_type="O",
         stacked=True,
     ),
-    use_container_width=True,
+    width="stretch",
 )
 
 margin_line = st.radio("Contribution margin", ["CM1", "CM2", "CM3"], horizontal=True, index=2)
@@ -94,11 +98,11 @@ st.altair_chart(
         MONEY_FORMAT,
         x_format=period_format,
     ),
-    use_container_width=True,
+    width="stretch",
 )
 
 st.subheader("P&L by channel (EUR)")
 statement = pnl.groupby("order_channel")[money_columns].sum().T
 statement.index = [label for _, label in LINES]
 statement["Total"] = statement.sum(axis=1)
-st.dataframe(statement.map(money), use_container_width=True)
+st.dataframe(statement.map(money), width="stretch")

@@ -22,7 +22,7 @@ from headless import headless_browser
 from omnichannel.paths import PROJECT_ROOT
 
 sys.path.insert(0, str(PROJECT_ROOT / "dashboard"))
-from formatting import percent, ratio  # noqa: E402
+from formatting import money, percent, ratio  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,31 @@ def channels_kpis(connection: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return values
 
 
+def executive_kpis(
+    connection: duckdb.DuckDBPyConnection, channel: str | None = None
+) -> dict[str, str]:
+    where = f"where order_channel = '{channel}'" if channel else ""
+    net_sales, cm1, cm2, cm3 = _one(
+        connection,
+        "select sum(net_sales_amount_eur), sum(cm1_amount_eur), sum(cm2_amount_eur),"
+        f" sum(cm3_amount_eur) from marts.fct_channel_pnl {where}",
+    )
+    return {
+        "Net sales": money(float(net_sales)),
+        "CM1": money(float(cm1)),
+        "CM2": money(float(cm2)),
+        "CM3": money(float(cm3)),
+        "CM3 margin": percent(ratio(float(cm3), float(net_sales))),
+    }
+
+
 PAGES = [
+    PageCheck(
+        "executive",
+        "Executive overview",
+        ["Net sales by week and channel (EUR)", "CM3 by week and channel (EUR)"],
+        executive_kpis,
+    ),
     PageCheck(
         "channels",
         "Channels and conversion",
@@ -94,6 +118,8 @@ def test_dashboard_pages_show_the_marts_numbers(published_copy, tmp_path):
     with duckdb.connect(str(published_copy), read_only=True) as connection:
         expected = {check.url_path: check.kpis(connection) for check in PAGES}
         store_only = channels_kpis(connection)["Store conversion rate"]
+        executive_store = executive_kpis(connection, "store")
+        assert executive_store != expected["executive"]
 
     with (
         dashboard_server(published_copy, tmp_path / "streamlit.log") as url,
@@ -110,13 +136,26 @@ def test_dashboard_pages_show_the_marts_numbers(published_copy, tmp_path):
                 "stException"
             ).all_inner_texts()
             for chart_title in check.chart_titles:
-                expect(page.locator("svg text", has_text=chart_title).first).to_be_attached()
+                expect(page.locator("svg text", has_text=chart_title).first).to_be_attached(
+                    timeout=30_000
+                )
             page.screenshot(path=str(tmp_path / f"{check.url_path}.png"), full_page=True)
             shown = shown_kpis(page)
             for label, value in expected[check.url_path].items():
                 assert shown.get(label) == value, (check.url_path, label, shown)
 
-        # Change a filter: the store channel alone.
+        # Change a filter: the store channel alone, on the executive overview.
+        page.goto(f"{url}/")
+        settle(page)
+        page.get_by_test_id("stSidebar").get_by_text("store", exact=True).click()
+        expect(page.get_by_test_id("stMetricValue").first).to_have_text(
+            executive_store["Net sales"]
+        )
+        settle(page)
+        assert shown_kpis(page) == executive_store
+        page.screenshot(path=str(tmp_path / "executive_store_only.png"), full_page=True)
+
+        # ... and on channels and conversion: only the store's conversion is left.
         channels_page = next(i for i, check in enumerate(PAGES) if check.url_path == "channels")
         page.goto(f"{url}/" if channels_page == 0 else f"{url}/channels")
         settle(page)

@@ -18,7 +18,7 @@ from omnichannel.dbt_runner import run_dbt
 
 PROJECT = "omnichannel"
 # The KPI mart whose lineage the docs test follows back to its raw sources.
-LINEAGE_MART = "model.omnichannel.int_source_records_stitched"
+LINEAGE_MART = "model.omnichannel.fct_channel_pnl"
 
 DESCRIBED_NODE_TYPES = {"model", "seed", "snapshot", "analysis"}
 

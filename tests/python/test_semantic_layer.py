@@ -120,3 +120,49 @@ def test_store_conversion_and_cumulative_sessions_equal_the_marts(mf_workdir, wa
         assert number(got[day]["store_conversion_rate"]) == pytest.approx(expected, rel=1e-9), day
     for day, month_to_date in sessions:
         assert number(got[day]["digital_sessions_month_to_date"]) == month_to_date, day
+
+
+def test_pnl_lines_and_contribution_margins_by_channel_and_month_equal_the_mart(
+    mf_workdir, warehouse
+):
+    """CM1-CM3 are derived metrics (formulas over summed lines): they must equal the
+    mart's own CM columns summed, to the cent; MER re-aggregates as a ratio of sums."""
+    metrics = ["net_sales", "cm1", "cm2", "cm3", "marketing_efficiency_ratio"]
+    rows = mf_rows(mf_workdir, metrics, ["metric_time__month", "channel_pnl_day__order_channel"])
+    got = {
+        (month_key(r["metric_time__month"]), r["channel_pnl_day__order_channel"]): [
+            number(r[m]) for m in metrics
+        ]
+        for r in rows
+    }
+    with duckdb.connect(str(warehouse.duckdb_path), read_only=True) as connection:
+        expected_rows = connection.execute(
+            "select strftime(pnl_date, '%Y-%m'), order_channel,"
+            " sum(net_sales_amount_eur), sum(cm1_amount_eur), sum(cm2_amount_eur),"
+            " sum(cm3_amount_eur), sum(marketing_spend_amount_eur)"
+            " from marts.fct_channel_pnl group by 1, 2"
+        ).fetchall()
+    assert {channel for _, channel, *_ in expected_rows} >= {"web", "app", "store"}
+    assert set(got) == {(month, channel) for month, channel, *_ in expected_rows}
+    for month, channel, net_sales, cm1, cm2, cm3, spend in expected_rows:
+        mf_net, mf_cm1, mf_cm2, mf_cm3, mf_mer = got[(month, channel)]
+        for value, expected in ((mf_net, net_sales), (mf_cm1, cm1), (mf_cm2, cm2), (mf_cm3, cm3)):
+            assert value == pytest.approx(float(expected), abs=0.005), (month, channel)
+        expected_mer = float(net_sales) / float(spend) if spend else None
+        assert mf_mer == pytest.approx(expected_mer, rel=1e-9), (month, channel)
+
+
+def test_average_order_value_by_channel_equals_the_orders_mart(mf_workdir, warehouse):
+    rows = mf_rows(mf_workdir, ["average_order_value", "orders_placed"], ["order__order_channel"])
+    got = {r["order__order_channel"]: r for r in rows}
+    with duckdb.connect(str(warehouse.duckdb_path), read_only=True) as connection:
+        expected_rows = connection.execute(
+            "select order_channel, sum(net_sales_amount_eur),"
+            " count(*) filter (where not is_cancelled)"
+            " from marts.fct_orders group by 1"
+        ).fetchall()
+    assert len(expected_rows) >= 3
+    for channel, net_sales, orders in expected_rows:
+        assert number(got[channel]["orders_placed"]) == orders
+        expected = float(net_sales) / orders if orders else None
+        assert number(got[channel]["average_order_value"]) == pytest.approx(expected, rel=1e-9)
