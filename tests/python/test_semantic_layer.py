@@ -166,3 +166,65 @@ def test_average_order_value_by_channel_equals_the_orders_mart(mf_workdir, wareh
         assert number(got[channel]["orders_placed"]) == orders
         expected = float(net_sales) / orders if orders else None
         assert number(got[channel]["average_order_value"]) == pytest.approx(expected, rel=1e-9)
+
+
+def test_saved_query_for_channel_conversion_equals_the_marts(mf_workdir, warehouse):
+    out = mf_workdir / "channel_conversion_by_month.csv"
+    run_mf(
+        ["query", "--saved-query", "channel_conversion_by_month", "--csv", str(out)],
+        mf_workdir,
+        target="test",
+    )
+    with open(out) as handle:
+        got = {month_key(r["metric_time__month"]): r for r in csv.DictReader(handle)}
+    with duckdb.connect(str(warehouse.duckdb_path), read_only=True) as connection:
+        store = connection.execute(
+            "select strftime(local_date, '%Y-%m'), sum(transaction_count) / sum(footfall_visitor_count)"
+            " from marts.kpi_store_conversion_daily group by 1"
+        ).fetchall()
+        web = connection.execute(
+            "select strftime(session_date, '%Y-%m'), sum(purchase_session_count) / sum(session_count)"
+            " from marts.kpi_digital_conversion_daily where platform = 'web' group by 1"
+        ).fetchall()
+    assert store and web
+    for month, rate in store:
+        assert number(got[month]["store_conversion_rate"]) == pytest.approx(rate, rel=1e-9)
+    for month, rate in web:
+        assert number(got[month]["web_conversion_rate"]) == pytest.approx(rate, rel=1e-9)
+
+
+def test_omnichannel_metrics_lists_and_queries_from_the_command_line(mf_workdir, tmp_path):
+    from typer.testing import CliRunner
+
+    from omnichannel.cli import app
+
+    runner = CliRunner()
+    listed = runner.invoke(app, ["metrics", "list"])
+    assert listed.exit_code == 0, listed.output
+    assert "net_sales" in listed.output and "store_conversion_rate" in listed.output
+
+    out = tmp_path / "net_sales.csv"
+    queried = runner.invoke(
+        app,
+        [
+            "metrics",
+            "query",
+            "net_sales",
+            "--group-by",
+            "metric_time__month",
+            "--warehouse",
+            str(mf_workdir / "warehouse.duckdb"),
+            "--csv",
+            str(out),
+        ],
+    )
+    assert queried.exit_code == 0, queried.output
+    with open(out) as handle:
+        total = sum(float(r["net_sales"]) for r in csv.DictReader(handle))
+    with duckdb.connect(str(mf_workdir / "warehouse.duckdb"), read_only=True) as connection:
+        expected = float(
+            connection.execute(
+                "select sum(net_sales_amount_eur) from marts.fct_channel_pnl"
+            ).fetchone()[0]
+        )
+    assert total == pytest.approx(expected, abs=0.01)
