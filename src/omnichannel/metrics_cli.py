@@ -33,10 +33,16 @@ def list_metrics() -> None:
     """Every metric: name, type, label and definition."""
     from omnichannel.semantic_layer import read_metrics
 
-    table = Table("metric", "type", "label", "description", show_lines=False)
-    for metric in read_metrics(_semantic_manifest()):
+    metrics = read_metrics(_semantic_manifest())
+    table = Table(show_lines=False)
+    table.add_column("metric", no_wrap=True, min_width=max(len(m.name) for m in metrics))
+    table.add_column("type", no_wrap=True)
+    table.add_column("label")
+    table.add_column("description")
+    for metric in metrics:
         table.add_row(metric.name, metric.type, metric.label, metric.description)
     Console().print(table)
+    console.print(f"{len(metrics)} metrics")
 
 
 def _run_on_published(args: list[str], warehouse: Path) -> None:
