@@ -22,6 +22,15 @@ PAGES = [
         "Channels and conversion",
         ":material/storefront:",
     ),
+    ("views/customers.py", "customers", "Customers", ":material/group:"),
+    ("views/marketing.py", "marketing", "Marketing", ":material/campaign:"),
+    (
+        "views/journey_cross_channel.py",
+        "journey",
+        "Journey and cross-channel",
+        ":material/route:",
+    ),
+    ("views/satisfaction.py", "satisfaction", "Satisfaction", ":material/sentiment_satisfied:"),
 ]
 # (mart, date column) whose days bound the date filter
 DATED_MARTS = [

@@ -19,10 +19,14 @@ def line(
     y_title: str,
     y_format: str = MONEY_FORMAT,
     x_format: str = "%d %b %Y",
+    tick_interval: str | None = None,
 ) -> alt.Chart:
-    """A line chart over time; one line per `color` value."""
+    """A line chart over time; one line per `color` value (ticks every `tick_interval`)."""
+    axis = alt.Axis(format=x_format, labelAngle=-30)
+    if tick_interval:
+        axis = alt.Axis(format=x_format, labelAngle=-30, tickCount=tick_interval)
     encoding = {
-        "x": alt.X(f"{x}:T", title=x_title, axis=alt.Axis(format=x_format, labelAngle=-30)),
+        "x": alt.X(f"{x}:T", title=x_title, axis=axis),
         "y": alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format)),
         "tooltip": [
             alt.Tooltip(f"{x}:T", title=x_title, format=x_format),
@@ -50,7 +54,7 @@ def bars(
 ) -> alt.Chart:
     """A bar chart; grouped side by side by `color` unless stacked."""
     encoding = {
-        "x": alt.X(f"{x}:{x_type}", title=x_title, sort=x_sort),
+        "x": alt.X(f"{x}:{x_type}", title=x_title, sort=x_sort, axis=alt.Axis(labelLimit=250)),
         "y": alt.Y(
             f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format), stack=True if stacked else None
         ),

@@ -73,6 +73,46 @@ def executive_kpis(
     }
 
 
+def customers_kpis(connection: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    customers, omni, ordering = _one(
+        connection,
+        "select customer_count, omnichannel_buyer_share_numerator,"
+        " omnichannel_buyer_share_denominator from marts.kpi_customers_as_of"
+        " order by as_of_date desc limit 1",
+    )
+    return {
+        "Customers": f"{customers:,}",
+        "Omnichannel buyer share": percent(ratio(omni, ordering)),
+    }
+
+
+def marketing_kpis(connection: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    net_sales, spend = _one(
+        connection,
+        "select sum(net_sales_amount_eur), sum(marketing_spend_amount_eur)"
+        " from marts.fct_channel_pnl",
+    )
+    return {"MER": f"{float(net_sales) / float(spend):.2f}", "Marketing spend": money(float(spend))}
+
+
+def journey_kpis(connection: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    ropo, store_sales = _one(
+        connection,
+        "select sum(ropo_net_sales_amount_eur), sum(store_net_sales_amount_eur)"
+        " from marts.kpi_cross_channel_monthly",
+    )
+    return {"ROPO share of store sales": percent(ratio(float(ropo), float(store_sales)))}
+
+
+def satisfaction_kpis(connection: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    top_two, responses = _one(
+        connection,
+        "select sum(csat_top_two_box_count), sum(csat_response_count)"
+        " from marts.kpi_satisfaction_monthly where buyer_segment = 'buyer'",
+    )
+    return {"CSAT, buyers": percent(ratio(float(top_two or 0), float(responses or 0)))}
+
+
 PAGES = [
     PageCheck(
         "executive",
@@ -85,6 +125,30 @@ PAGES = [
         "Channels and conversion",
         ["Conversion rate by week and channel", "Closed funnel: sessions reaching each step"],
         channels_kpis,
+    ),
+    PageCheck(
+        "customers",
+        "Customers",
+        ["Cohort retention: share of each first-order cohort ordering again in month n"],
+        customers_kpis,
+    ),
+    PageCheck(
+        "marketing",
+        "Marketing",
+        ["MER by week (net sales per euro of marketing)", "Revenue per lead by lead source"],
+        marketing_kpis,
+    ),
+    PageCheck(
+        "journey",
+        "Journey and cross-channel",
+        ["Journey stage funnel: customers first reaching each stage", "ROPO and reverse ROPO"],
+        journey_kpis,
+    ),
+    PageCheck(
+        "satisfaction",
+        "Satisfaction",
+        ["CSAT by touchpoint channel: buyers vs non-buyers"],
+        satisfaction_kpis,
     ),
 ]
 
