@@ -228,3 +228,78 @@ def test_omnichannel_metrics_lists_and_queries_from_the_command_line(mf_workdir,
             ).fetchone()[0]
         )
     assert total == pytest.approx(expected, abs=0.01)
+
+
+def test_monthly_customer_journey_and_satisfaction_metrics_equal_the_marts(mf_workdir, warehouse):
+    """NPS is a derived metric of summed counts; CSAT, ROPO share, stage conversion and
+    revenue per lead are ratios of summed numerators and denominators."""
+    metrics = ["nps", "csat", "ropo_share", "stage_conversion_rate", "revenue_per_lead"]
+    rows = mf_rows(mf_workdir, metrics, ["metric_time__month"])
+    got = {month_key(r["metric_time__month"]): r for r in rows}
+    with duckdb.connect(str(warehouse.duckdb_path), read_only=True) as connection:
+        expected = {
+            "nps": connection.execute(
+                "select strftime(response_month, '%Y-%m'),"
+                " 100.0 * (sum(nps_promoter_count) - sum(nps_detractor_count))"
+                " / nullif(sum(nps_response_count), 0)"
+                " from marts.kpi_satisfaction_monthly group by 1"
+            ).fetchall(),
+            "csat": connection.execute(
+                "select strftime(response_month, '%Y-%m'),"
+                " sum(csat_top_two_box_count) / nullif(sum(csat_response_count), 0)"
+                " from marts.kpi_satisfaction_monthly group by 1"
+            ).fetchall(),
+            "ropo_share": connection.execute(
+                "select strftime(kpi_month, '%Y-%m'),"
+                " sum(ropo_net_sales_amount_eur) / nullif(sum(store_net_sales_amount_eur), 0)"
+                " from marts.kpi_cross_channel_monthly group by 1"
+            ).fetchall(),
+            "stage_conversion_rate": connection.execute(
+                "select strftime(stage_month, '%Y-%m'),"
+                " sum(stage_conversion_rate_numerator)"
+                " / nullif(sum(stage_conversion_rate_denominator), 0)"
+                " from marts.fct_customer_journey_stages group by 1"
+            ).fetchall(),
+            "revenue_per_lead": connection.execute(
+                "select strftime(lead_month, '%Y-%m'),"
+                " sum(net_sales_90d_amount_eur) / nullif(sum(lead_count), 0)"
+                " from marts.kpi_leads_monthly group by 1"
+            ).fetchall(),
+        }
+    compared = 0
+    for metric, values in expected.items():
+        for month, value in values:
+            expected_value = None if value is None else float(value)
+            assert number(got[month][metric]) == pytest.approx(expected_value, rel=1e-9), (
+                metric,
+                month,
+            )
+            compared += expected_value is not None
+    assert compared >= 5
+
+
+def test_cohort_retention_by_months_since_first_order_equals_the_mart(mf_workdir, warehouse):
+    rows = mf_rows(
+        mf_workdir,
+        ["cohort_retention_rate", "cohort_customers"],
+        ["cohort_offset__cohort_month__month", "cohort_offset__months_since_first_order"],
+    )
+    got = {
+        (
+            r["cohort_offset__cohort_month__month"][:7],
+            int(r["cohort_offset__months_since_first_order"]),
+        ): r
+        for r in rows
+    }
+    with duckdb.connect(str(warehouse.duckdb_path), read_only=True) as connection:
+        expected = connection.execute(
+            "select strftime(cohort_month, '%Y-%m'), months_since_first_order,"
+            " retention_rate_numerator, retention_rate_denominator"
+            " from marts.kpi_cohort_retention_monthly"
+        ).fetchall()
+    assert expected
+    for cohort, n, retained, cohort_size in expected:
+        row = got[(cohort, n)]
+        assert number(row["cohort_customers"]) == cohort_size
+        rate = retained / cohort_size if cohort_size else None
+        assert number(row["cohort_retention_rate"]) == pytest.approx(rate, rel=1e-9)
