@@ -124,3 +124,63 @@ right.altair_chart(
     ),
     width="stretch",
 )
+
+st.subheader("Attribution: the six models side by side")
+attribution = read(
+    "select attribution_model, attribution_channel, order_channel,"
+    " sum(attributed_net_sales_amount_eur) as attributed_net_sales"
+    " from marts.fct_attribution where order_date between ? and ?"
+    " group by attribution_model, attribution_channel, order_channel",
+    (filters.start, filters.end),
+)
+attribution = attribution[attribution["order_channel"].isin(filters.channels())]
+by_model = attribution.groupby(["attribution_channel", "attribution_model"], as_index=False)[
+    "attributed_net_sales"
+].sum()
+by_model["attributed_net_sales"] = by_model["attributed_net_sales"].astype(float)
+st.altair_chart(
+    bars(
+        by_model,
+        "attribution_channel",
+        "attributed_net_sales",
+        "attribution_model",
+        "Net sales attributed to each traffic channel, by attribution model (EUR)",
+        "Channel of the touch (GA4 default channel group)",
+        "Attributed net sales (EUR)",
+        MONEY_FORMAT,
+    ),
+    width="stretch",
+)
+
+roas = read(
+    "select attribution_model, ad_platform, sum(roas_numerator) as attributed,"
+    " sum(roas_denominator) as spend"
+    " from marts.kpi_marketing_roas_monthly"
+    " where kpi_month between date_trunc('month', cast(? as date)) and ?"
+    " and ad_platform not in ('(none)', 'unattributed')"
+    " group by attribution_model, ad_platform",
+    (filters.start, filters.end),
+)
+roas["roas"] = roas["attributed"].astype(float) / roas["spend"].astype(float).where(
+    roas["spend"] > 0
+)
+last_touch = roas[roas["attribution_model"] == "last_non_direct"]
+last_touch_roas = ratio(float(last_touch["attributed"].sum()), float(last_touch["spend"].sum()))
+st.metric(
+    "ROAS, last non-direct touch (all platforms)",
+    "–" if last_touch_roas is None else f"{last_touch_roas:.2f}",
+    help="Attributed net sales / ad spend; months overlapping the date range, every order channel",
+)
+st.altair_chart(
+    bars(
+        roas.dropna(subset=["roas"]),
+        "ad_platform",
+        "roas",
+        "attribution_model",
+        "ROAS by ad platform and attribution model (EUR net sales per EUR spend)",
+        "Ad platform",
+        "ROAS",
+        ",.2f",
+    ),
+    width="stretch",
+)

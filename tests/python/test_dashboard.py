@@ -92,7 +92,20 @@ def marketing_kpis(connection: duckdb.DuckDBPyConnection) -> dict[str, str]:
         "select sum(net_sales_amount_eur), sum(marketing_spend_amount_eur)"
         " from marts.fct_channel_pnl",
     )
-    return {"MER": f"{float(net_sales) / float(spend):.2f}", "Marketing spend": money(float(spend))}
+    attributed, ad_spend = _one(
+        connection,
+        "select sum(attributed_net_sales_amount_eur), sum(ad_spend_amount_eur)"
+        " from marts.kpi_marketing_roas_monthly where attribution_model = 'last_non_direct'"
+        " and ad_platform not in ('(none)', 'unattributed')",
+    )
+    last_touch_roas = ratio(float(attributed or 0), float(ad_spend or 0))
+    return {
+        "MER": f"{float(net_sales) / float(spend):.2f}",
+        "Marketing spend": money(float(spend)),
+        "ROAS, last non-direct touch (all platforms)": "–"
+        if last_touch_roas is None
+        else f"{last_touch_roas:.2f}",
+    }
 
 
 def journey_kpis(connection: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -135,7 +148,11 @@ PAGES = [
     PageCheck(
         "marketing",
         "Marketing",
-        ["MER by week (net sales per euro of marketing)", "Revenue per lead by lead source"],
+        [
+            "MER by week (net sales per euro of marketing)",
+            "Revenue per lead by lead source",
+            "Net sales attributed to each traffic channel, by attribution model",
+        ],
         marketing_kpis,
     ),
     PageCheck(

@@ -303,3 +303,33 @@ def test_cohort_retention_by_months_since_first_order_equals_the_mart(mf_workdir
         assert number(row["cohort_customers"]) == cohort_size
         rate = retained / cohort_size if cohort_size else None
         assert number(row["cohort_retention_rate"]) == pytest.approx(rate, rel=1e-9)
+
+
+def test_roas_and_attributed_net_sales_by_model_equal_the_marts(mf_workdir, warehouse):
+    rows = mf_rows(
+        mf_workdir,
+        ["roas", "ad_spend"],
+        ["roas_campaign_month__attribution_model"],
+    )
+    got = {r["roas_campaign_month__attribution_model"]: r for r in rows}
+    attributed = mf_rows(mf_workdir, ["attributed_net_sales"], ["attribution__attribution_model"])
+    with duckdb.connect(str(warehouse.duckdb_path), read_only=True) as connection:
+        expected = connection.execute(
+            "select attribution_model, sum(attributed_net_sales_amount_eur),"
+            " sum(ad_spend_amount_eur) from marts.kpi_marketing_roas_monthly group by 1"
+        ).fetchall()
+        conversions = float(
+            connection.execute(
+                "select sum(net_sales_amount_eur) from marts.fct_orders where not is_cancelled"
+                " and order_key in (select order_key from marts.fct_attribution)"
+            ).fetchone()[0]
+        )
+    assert len(expected) == 6
+    for model, net_sales, spend in expected:
+        assert number(got[model]["ad_spend"]) == pytest.approx(float(spend), abs=0.005)
+        expected_roas = float(net_sales) / float(spend) if spend else None
+        assert number(got[model]["roas"]) == pytest.approx(expected_roas, rel=1e-9), model
+    # every model credits the converting orders' net sales exactly once
+    assert len(attributed) == 6
+    for row in attributed:
+        assert number(row["attributed_net_sales"]) == pytest.approx(conversions, abs=0.005)
