@@ -9,6 +9,7 @@ parent map says, walked independently here.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -116,8 +117,17 @@ def ancestors(manifest: dict, unique_id: str) -> set[str]:
 
 @pytest.fixture(scope="module")
 def static_docs(warehouse) -> Path:
-    """`dbt docs generate --static` on the fixture warehouse: the single-file site."""
+    """`dbt docs generate --static` on the fixture warehouse: the single-file site.
+
+    It writes to its own target dir (seeded with the build's partial-parse state),
+    so the build's run_results.json, which other tests read, stays the build's.
+    """
     assert warehouse.outcome.success, "\n".join(warehouse.outcome.failures)
+    docs_target = warehouse.target_dir.parent / "docs_target"
+    docs_target.mkdir(exist_ok=True)
+    for artefact in ("partial_parse.msgpack", "manifest.json", "semantic_manifest.json"):
+        if (warehouse.target_dir / artefact).exists():
+            shutil.copyfile(warehouse.target_dir / artefact, docs_target / artefact)
     outcome = run_dbt(
         [
             "docs",
@@ -126,14 +136,14 @@ def static_docs(warehouse) -> Path:
             "--target",
             "test",
             "--target-path",
-            str(warehouse.target_dir),
+            str(docs_target),
             "--log-path",
             str(warehouse.target_dir.parent / "logs"),
         ],
         env=warehouse.env,
     )
     assert outcome.success, outcome.failures
-    site = warehouse.target_dir / "static_index.html"
+    site = docs_target / "static_index.html"
     assert site.exists()
     return site
 

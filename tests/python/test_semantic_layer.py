@@ -49,6 +49,13 @@ def number(text: str) -> float | None:
     return None if text in ("", "None", "nan") else float(text)
 
 
+def same(value: float | None, expected: float | None, **tolerance: float) -> bool:
+    """Equal within tolerance; a null (empty denominator) only equals a null."""
+    if value is None or expected is None:
+        return value is None and expected is None
+    return value == pytest.approx(expected, **tolerance)
+
+
 def month_key(text: str) -> str:
     return text[:7]
 
@@ -93,7 +100,7 @@ def test_digital_conversion_by_platform_and_month_equals_the_mart(mf_workdir, wa
     for month, platform, sessions, purchases in expected_rows:
         mf_sessions, mf_purchases, mf_rate = got[(month, platform)]
         assert (mf_sessions, mf_purchases) == (sessions, purchases)
-        assert mf_rate == pytest.approx(purchases / sessions if sessions else None, rel=1e-9)
+        assert same(mf_rate, purchases / sessions if sessions else None, rel=1e-9)
 
 
 def test_store_conversion_and_cumulative_sessions_equal_the_marts(mf_workdir, warehouse):
@@ -117,7 +124,7 @@ def test_store_conversion_and_cumulative_sessions_equal_the_marts(mf_workdir, wa
     assert store and sessions
     for day, transactions, visitors in store:
         expected = transactions / visitors if visitors else None
-        assert number(got[day]["store_conversion_rate"]) == pytest.approx(expected, rel=1e-9), day
+        assert same(number(got[day]["store_conversion_rate"]), expected, rel=1e-9), day
     for day, month_to_date in sessions:
         assert number(got[day]["digital_sessions_month_to_date"]) == month_to_date, day
 
@@ -149,7 +156,7 @@ def test_pnl_lines_and_contribution_margins_by_channel_and_month_equal_the_mart(
         for value, expected in ((mf_net, net_sales), (mf_cm1, cm1), (mf_cm2, cm2), (mf_cm3, cm3)):
             assert value == pytest.approx(float(expected), abs=0.005), (month, channel)
         expected_mer = float(net_sales) / float(spend) if spend else None
-        assert mf_mer == pytest.approx(expected_mer, rel=1e-9), (month, channel)
+        assert same(mf_mer, expected_mer, rel=1e-9), (month, channel)
 
 
 def test_average_order_value_by_channel_equals_the_orders_mart(mf_workdir, warehouse):
@@ -165,7 +172,7 @@ def test_average_order_value_by_channel_equals_the_orders_mart(mf_workdir, wareh
     for channel, net_sales, orders in expected_rows:
         assert number(got[channel]["orders_placed"]) == orders
         expected = float(net_sales) / orders if orders else None
-        assert number(got[channel]["average_order_value"]) == pytest.approx(expected, rel=1e-9)
+        assert same(number(got[channel]["average_order_value"]), expected, rel=1e-9)
 
 
 def test_saved_query_for_channel_conversion_equals_the_marts(mf_workdir, warehouse):
@@ -188,9 +195,9 @@ def test_saved_query_for_channel_conversion_equals_the_marts(mf_workdir, warehou
         ).fetchall()
     assert store and web
     for month, rate in store:
-        assert number(got[month]["store_conversion_rate"]) == pytest.approx(rate, rel=1e-9)
+        assert same(number(got[month]["store_conversion_rate"]), rate, rel=1e-9)
     for month, rate in web:
-        assert number(got[month]["web_conversion_rate"]) == pytest.approx(rate, rel=1e-9)
+        assert same(number(got[month]["web_conversion_rate"]), rate, rel=1e-9)
 
 
 def test_omnichannel_metrics_lists_and_queries_from_the_command_line(mf_workdir, tmp_path):
@@ -270,10 +277,7 @@ def test_monthly_customer_journey_and_satisfaction_metrics_equal_the_marts(mf_wo
     for metric, values in expected.items():
         for month, value in values:
             expected_value = None if value is None else float(value)
-            assert number(got[month][metric]) == pytest.approx(expected_value, rel=1e-9), (
-                metric,
-                month,
-            )
+            assert same(number(got[month][metric]), expected_value, rel=1e-9), (metric, month)
             compared += expected_value is not None
     assert compared >= 5
 
@@ -302,7 +306,7 @@ def test_cohort_retention_by_months_since_first_order_equals_the_mart(mf_workdir
         row = got[(cohort, n)]
         assert number(row["cohort_customers"]) == cohort_size
         rate = retained / cohort_size if cohort_size else None
-        assert number(row["cohort_retention_rate"]) == pytest.approx(rate, rel=1e-9)
+        assert same(number(row["cohort_retention_rate"]), rate, rel=1e-9)
 
 
 def test_roas_and_attributed_net_sales_by_model_equal_the_marts(mf_workdir, warehouse):
@@ -328,7 +332,7 @@ def test_roas_and_attributed_net_sales_by_model_equal_the_marts(mf_workdir, ware
     for model, net_sales, spend in expected:
         assert number(got[model]["ad_spend"]) == pytest.approx(float(spend), abs=0.005)
         expected_roas = float(net_sales) / float(spend) if spend else None
-        assert number(got[model]["roas"]) == pytest.approx(expected_roas, rel=1e-9), model
+        assert same(number(got[model]["roas"]), expected_roas, rel=1e-9), model
     # every model credits the converting orders' net sales exactly once
     assert len(attributed) == 6
     for row in attributed:
