@@ -31,6 +31,7 @@ PAGES = [
         ":material/route:",
     ),
     ("views/satisfaction.py", "satisfaction", "Satisfaction", ":material/sentiment_satisfied:"),
+    ("views/operations.py", "operations", "Operations", ":material/local_shipping:"),
 ]
 # (mart, date column) whose days bound the date filter
 DATED_MARTS = [

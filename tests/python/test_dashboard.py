@@ -126,6 +126,23 @@ def satisfaction_kpis(connection: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return {"CSAT, buyers": percent(ratio(float(top_two or 0), float(responses or 0)))}
 
 
+def operations_kpis(connection: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    on_time, in_full, due = _one(
+        connection,
+        "select sum(otd_rate_numerator), sum(otif_rate_numerator), sum(otd_rate_denominator)"
+        " from marts.kpi_delivery_daily",
+    )
+    accurate, counts = _one(
+        connection,
+        "select count(*) filter (where is_within_tolerance), count(*) from marts.fct_cycle_counts",
+    )
+    return {
+        "On-time delivery (OTD)": percent(ratio(float(on_time), float(due))),
+        "OTIF": percent(ratio(float(in_full), float(due))),
+        "Inventory record accuracy": percent(ratio(float(accurate), float(counts))),
+    }
+
+
 PAGES = [
     PageCheck(
         "executive",
@@ -166,6 +183,12 @@ PAGES = [
         "Satisfaction",
         ["CSAT by touchpoint channel: buyers vs non-buyers"],
         satisfaction_kpis,
+    ),
+    PageCheck(
+        "operations",
+        "Operations",
+        ["On-time delivery and OTIF by week of the promised date", "Inventory record accuracy"],
+        operations_kpis,
     ),
 ]
 

@@ -337,3 +337,33 @@ def test_roas_and_attributed_net_sales_by_model_equal_the_marts(mf_workdir, ware
     assert len(attributed) == 6
     for row in attributed:
         assert number(row["attributed_net_sales"]) == pytest.approx(conversions, abs=0.005)
+
+
+def test_delivery_and_service_metrics_by_channel_and_month_equal_the_marts(mf_workdir, warehouse):
+    rows = mf_rows(
+        mf_workdir,
+        ["on_time_delivery_rate", "otif_rate", "due_shipments"],
+        ["metric_time__month", "delivery_day__order_channel"],
+    )
+    got = {(month_key(r["metric_time__month"]), r["delivery_day__order_channel"]): r for r in rows}
+    service = mf_rows(mf_workdir, ["tickets_per_1000_orders"], ["metric_time__month"])
+    got_service = {month_key(r["metric_time__month"]): r for r in service}
+    with duckdb.connect(str(warehouse.duckdb_path), read_only=True) as connection:
+        expected = connection.execute(
+            "select strftime(due_date, '%Y-%m'), order_channel, sum(otd_rate_numerator),"
+            " sum(otif_rate_numerator), sum(otd_rate_denominator)"
+            " from marts.kpi_delivery_daily group by 1, 2"
+        ).fetchall()
+        tickets = connection.execute(
+            "select strftime(month_start_date, '%Y-%m'), 1000.0 * sum(ticket_count)"
+            " / nullif(sum(order_count), 0) from marts.kpi_service_monthly group by 1"
+        ).fetchall()
+    assert expected and tickets
+    for month, channel, on_time, in_full, due in expected:
+        row = got[(month, channel)]
+        assert number(row["due_shipments"]) == due
+        assert same(number(row["on_time_delivery_rate"]), on_time / due if due else None, rel=1e-9)
+        assert same(number(row["otif_rate"]), in_full / due if due else None, rel=1e-9)
+    for month, value in tickets:
+        expected_value = None if value is None else float(value)
+        assert same(number(got_service[month]["tickets_per_1000_orders"]), expected_value, rel=1e-9)
