@@ -14,8 +14,16 @@ START ?= 2025-01-01
 SEED ?= 42
 
 export OMNICHANNEL_RAW_ROOT ?= data/raw
+# mf (MetricFlow) reads the dbt profile from here.
+export DBT_PROFILES_DIR ?= $(CURDIR)
 
-.PHONY: help install generate check-raw dbt-build docs build test lint format clean
+DASHBOARD_PORT ?= 8501
+# Debian's chromium for the headless docs and dashboard tests (never `playwright install`).
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help install generate check-raw dbt-build docs build test lint format clean chromium \
+	validate-semantic dashboard
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -41,16 +49,30 @@ build: install generate dbt-build docs ## Install, generate, build (landing chec
 
 lint: install ## ruff + sqlfluff (dbt templater)
 	@mkdir -p data/build
-	$(PYTHON_BIN)/ruff check src tests/python tools
-	$(PYTHON_BIN)/ruff format --check src tests/python tools
+	$(PYTHON_BIN)/ruff check src tests/python tools dashboard
+	$(PYTHON_BIN)/ruff format --check src tests/python tools dashboard
 	$(PYTHON_BIN)/sqlfluff lint models macros --processes 2
 
 format: install ## Format Python and SQL
-	$(PYTHON_BIN)/ruff format src tests/python tools
-	$(PYTHON_BIN)/ruff check --fix src tests/python tools
+	$(PYTHON_BIN)/ruff format src tests/python tools dashboard
+	$(PYTHON_BIN)/ruff check --fix src tests/python tools dashboard
 
-test: install lint ## The whole suite: lint, then pytest (builds the fixture world once)
-	$(PYTHON_BIN)/pytest
+test: install lint validate-semantic chromium ## The whole suite: lint, mf validate-configs, then pytest (builds the fixture world once)
+	CHROMIUM=$(CHROMIUM) $(PYTHON_BIN)/pytest
+
+validate-semantic: install ## MetricFlow: validate the semantic models, metrics and saved queries
+	@mkdir -p data/build
+	$(DBT) parse $(DBT_FLAGS) --quiet
+	$(PYTHON_BIN)/mf validate-configs --skip-dw
+
+chromium: ## Install Debian's chromium (headless browser tests) when it is missing
+	@[ -x $(CHROMIUM) ] || command -v chromium >/dev/null 2>&1 || \
+	  ($(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium)
+
+dashboard: install ## Serve the dashboard on http://localhost:$(DASHBOARD_PORT) (reads data/published)
+	$(PYTHON_BIN)/streamlit run dashboard/app.py --server.address localhost \
+	  --server.port $(DASHBOARD_PORT) --server.headless true --browser.gatherUsageStats false \
+	  --client.toolbarMode viewer
 
 clean: ## Remove built artefacts (keeps generated raw data)
 	rm -rf target logs data/build data/published data/test .pytest_cache

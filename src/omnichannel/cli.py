@@ -7,11 +7,14 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from omnichannel.metrics_cli import metrics_app
+
 app = typer.Typer(
     no_args_is_help=True,
     help="Omnichannel retail warehouse: generate demo extracts, check them, build with dbt.",
 )
 console = Console(stderr=True)
+app.add_typer(metrics_app, name="metrics")
 
 
 @app.callback()
