@@ -52,12 +52,35 @@
     {% do run_query('create or replace view ' ~ schema_name ~ '.' ~ table_name ~ ' as select * from ' ~ reader) %}
 {% endmacro %}
 
+{#
+    Spark: an external Parquet table over the folder (partition column `date`
+    inferred from the `date=YYYY-MM-DD` folders and registered with
+    `msck repair table`), and the source itself a view over it that adds
+    `filename` and `file_row_number` from Spark's hidden `_metadata` column.
+    `filename` is rebuilt as DuckDB spells it (`<location>/date=.../<file>`), so
+    `raw_row_id` and every tie-break on it are the same on both engines.
+    A relative raw root is made absolute against the driver's working
+    directory (Spark would resolve it against the warehouse directory).
+#}
 {% macro spark__register_raw_table(schema_name, table_name, location, partitioned) %}
-    {% do run_query('drop table if exists ' ~ schema_name ~ '.' ~ table_name) %}
-    {% if partitioned %}
-        {% do run_query('create table ' ~ schema_name ~ '.' ~ table_name ~ ' using parquet location \'' ~ location ~ '\'') %}
-        {% do run_query('msck repair table ' ~ schema_name ~ '.' ~ table_name) %}
-    {% else %}
-        {% do run_query('create table ' ~ schema_name ~ '.' ~ table_name ~ ' using parquet location \'' ~ location ~ '/snapshot.parquet\'') %}
+    {% set absolute_location = location %}
+    {% if not (location.startswith('/') or '://' in location) %}
+        {% set working_directory = run_query("select reflect('java.lang.System', 'getProperty', 'user.dir')").columns[0].values()[0] %}
+        {% set absolute_location = working_directory ~ '/' ~ location %}
     {% endif %}
+    {% set files_table = schema_name ~ '.' ~ table_name ~ '__files' %}
+    {% do run_query('drop view if exists ' ~ schema_name ~ '.' ~ table_name) %}
+    {% do run_query('drop table if exists ' ~ files_table) %}
+    {% if partitioned %}
+        {% do run_query("create table " ~ files_table ~ " using parquet location '" ~ absolute_location ~ "'") %}
+        {% do run_query('msck repair table ' ~ files_table) %}
+        {% set filename = "concat('" ~ location ~ "/', regexp_extract(_metadata.file_path, '(date=[^/]+/[^/]+)$', 1))" %}
+    {% else %}
+        {% do run_query("create table " ~ files_table ~ " using parquet location '" ~ absolute_location ~ "/snapshot.parquet'") %}
+        {% set filename = "'" ~ location ~ "/snapshot.parquet'" %}
+    {% endif %}
+    {% do run_query(
+        'create view ' ~ schema_name ~ '.' ~ table_name ~ ' as select *, '
+        ~ filename ~ ' as filename, _metadata.row_index as file_row_number from ' ~ files_table
+    ) %}
 {% endmacro %}
