@@ -15,7 +15,13 @@ SEED ?= 42
 
 export OMNICHANNEL_RAW_ROOT ?= data/raw
 
-.PHONY: help install generate check-raw dbt-build docs build test lint format clean
+# make spark: the world built on Spark and compared with DuckDB (fixture, or demo = data/raw)
+SPARK_WORLD ?= fixture
+SPARK_FLAGS ?=
+# apt-get needs root: sudo when make does not run as root
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help install generate check-raw dbt-build docs build test lint format clean spark java
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -51,6 +57,16 @@ format: install ## Format Python and SQL
 
 test: install lint ## The whole suite: lint, then pytest (builds the fixture world once)
 	$(PYTHON_BIN)/pytest
+
+java: ## Java 17 for Spark, from Debian's packages when no java is on PATH
+	@command -v java >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) apt-get install -y openjdk-17-jre-headless; }
+	@java -version 2>&1 | head -1
+
+spark: java ## Build the fixture world (SPARK_WORLD=demo: data/raw) on Spark, compare every model with DuckDB
+	@if [ "$(SPARK_WORLD)" = demo ]; then $(MAKE) --no-print-directory generate; fi
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	$(UV) sync --frozen --compile-bytecode --quiet --group spark
+	$(PYTHON_BIN)/omnichannel compare-engines --world $(SPARK_WORLD) $(SPARK_FLAGS)
 
 clean: ## Remove built artefacts (keeps generated raw data)
 	rm -rf target logs data/build data/published data/test .pytest_cache

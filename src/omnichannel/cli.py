@@ -169,7 +169,9 @@ def compare_engines_command(
         "intermediate,marts,semantic", help="Model folders compared, comma-separated."
     ),
     spark_tests: bool = typer.Option(
-        True, "--spark-tests/--no-spark-tests", help="Run the data and unit tests on Spark too."
+        False,
+        "--spark-tests/--no-spark-tests",
+        help="Run the data tests on Spark too (minutes; unit tests always run).",
     ),
     incremental_check: bool = typer.Option(
         True,

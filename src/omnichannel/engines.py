@@ -135,7 +135,7 @@ def values_equal(left: object, right: object) -> bool:
     if left is None or right is None:
         return left is None and right is None
     if isinstance(left, bool) or isinstance(right, bool):
-        return left == right
+        return isinstance(left, bool) and isinstance(right, bool) and left == right
     if isinstance(left, Decimal) and isinstance(right, Decimal):
         return left == right
     if isinstance(left, int | Decimal) and isinstance(right, int | Decimal):
