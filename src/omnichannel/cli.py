@@ -171,7 +171,7 @@ def compare_engines_command(
     spark_tests: bool = typer.Option(
         False,
         "--spark-tests/--no-spark-tests",
-        help="Run the generic data tests on Spark too (minutes; unit and singular tests always run).",
+        help="Run every data test on Spark too (minutes; unit and portability tests always run).",
     ),
     incremental_check: bool = typer.Option(
         True,
