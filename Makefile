@@ -20,10 +20,14 @@ export DBT_PROFILES_DIR ?= $(CURDIR)
 DASHBOARD_PORT ?= 8501
 # Debian's chromium for the headless docs and dashboard tests (never `playwright install`).
 CHROMIUM ?= /usr/bin/chromium
+# make spark: the world built on Spark and compared with DuckDB (fixture, or demo = data/raw)
+SPARK_WORLD ?= fixture
+SPARK_FLAGS ?=
+# apt-get needs root: sudo when make does not run as root
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help install generate check-raw dbt-build docs build test lint format clean chromium \
-	validate-semantic dashboard
+	validate-semantic dashboard spark java
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -73,6 +77,16 @@ dashboard: install ## Serve the dashboard on http://localhost:$(DASHBOARD_PORT) 
 	$(PYTHON_BIN)/streamlit run dashboard/app.py --server.address localhost \
 	  --server.port $(DASHBOARD_PORT) --server.headless true --browser.gatherUsageStats false \
 	  --client.toolbarMode viewer
+
+java: ## Java 17 for Spark, from Debian's packages when no java is on PATH
+	@command -v java >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) apt-get install -y openjdk-17-jre-headless; }
+	@java -version 2>&1 | head -1
+
+spark: java ## Build the fixture world (SPARK_WORLD=demo: data/raw) on Spark, compare every model with DuckDB
+	@if [ "$(SPARK_WORLD)" = demo ]; then $(MAKE) --no-print-directory generate; fi
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	$(UV) sync --frozen --compile-bytecode --quiet --group spark
+	$(PYTHON_BIN)/omnichannel compare-engines --world $(SPARK_WORLD) $(SPARK_FLAGS)
 
 clean: ## Remove built artefacts (keeps generated raw data)
 	rm -rf target logs data/build data/published data/test .pytest_cache

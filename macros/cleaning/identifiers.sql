@@ -13,7 +13,7 @@
     regexp_replace({{ expression }}, '[^0-9]', '', 'g')
 {%- endmacro %}
 
-{% macro default__digits_only(expression) -%}
+{% macro spark__digits_only(expression) -%}
     regexp_replace({{ expression }}, '[^0-9]', '')
 {%- endmacro %}
 

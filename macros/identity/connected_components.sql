@@ -18,6 +18,10 @@
          the rounds needed grow with the log of the component diameter.
 #}
 {% macro connected_components(edges_relation, rounds=6, jumps=10) %}
+    {{ return(adapter.dispatch('connected_components', 'omnichannel')(edges_relation, rounds, jumps)) }}
+{% endmacro %}
+
+{% macro default__connected_components(edges_relation, rounds=6, jumps=10) %}
 with
 
 edges as (
@@ -127,4 +131,99 @@ final as (
 )
 
 select * from final
+{% endmacro %}
+
+
+{#
+    Spark: the same rounds and jumps, each step written to a table.
+
+    Spark plans a CTE that is read twice by copying it, so the unrolled chain
+    above (every round and jump reads the previous step twice) grows to a
+    plan of 2^jumps copies per round that never finishes planning. Here every
+    step is a table (`<model>__cc_<step>`, in the model's schema), so a step
+    reads two small tables. The steps are the same as above, and a step that
+    changes nothing ends the jumping (or the rounds) early: a fixed point
+    stays fixed, so the result, `component_id_after_extra_round` included, is
+    the one the unrolled query gives. The last labels tables stay behind
+    (the model reads them); the next run drops them first.
+#}
+{% macro spark__connected_components(edges_relation, rounds=6, jumps=10) %}
+    {%- if not execute -%}
+        {{ return(omnichannel.default__connected_components(edges_relation, rounds, jumps)) }}
+    {%- endif -%}
+    {%- set prefix = this.schema ~ '.' ~ this.identifier ~ '__cc_' -%}
+    {%- for row in run_query("show tables in " ~ this.schema ~ " like '" ~ this.identifier ~ "__cc_*'") -%}
+        {%- do run_query('drop table if exists ' ~ this.schema ~ '.' ~ row[1]) -%}
+    {%- endfor -%}
+    {%- do run_query(
+        'create table ' ~ prefix ~ 'edges using parquet as'
+        ~ ' select node_a as from_node, node_b as to_node from ' ~ edges_relation
+        ~ ' union all select node_b as from_node, node_a as to_node from ' ~ edges_relation
+    ) -%}
+    {%- do run_query(
+        'create table ' ~ prefix ~ 'labels_0 using parquet as'
+        ~ ' select from_node as node_id, min(to_node) as component_id from ('
+        ~ ' select from_node, to_node from ' ~ prefix ~ 'edges'
+        ~ ' union all select from_node, from_node as to_node from ' ~ prefix ~ 'edges'
+        ~ ') as neighbours group by from_node'
+    ) -%}
+    {%- set state = namespace(labels=prefix ~ 'labels_0', previous_labels=none, converged=false) -%}
+    {%- for round_number in range(1, rounds + 2) if not state.converged -%}
+        {%- set jumped = prefix ~ 'jumped_' ~ round_number ~ '_' -%}
+        {%- do run_query(
+            'create table ' ~ jumped ~ '0 using parquet as'
+            ~ ' select from_label.component_id as from_label, case'
+            ~ ' when min(to_label.component_id) < from_label.component_id then min(to_label.component_id)'
+            ~ ' else from_label.component_id end as hooked_label'
+            ~ ' from ' ~ prefix ~ 'edges as edges'
+            ~ ' inner join ' ~ state.labels ~ ' as from_label on edges.from_node = from_label.node_id'
+            ~ ' inner join ' ~ state.labels ~ ' as to_label on edges.to_node = to_label.node_id'
+            ~ ' group by from_label.component_id'
+        ) -%}
+        {%- set jumping = namespace(last=jumped ~ '0', done=false) -%}
+        {%- for jump_number in range(1, jumps + 1) if not jumping.done -%}
+            {%- set next = jumped ~ jump_number -%}
+            {%- do run_query(
+                'create table ' ~ next ~ ' using parquet as'
+                ~ ' select here.from_label, coalesce(there.hooked_label, here.hooked_label) as hooked_label'
+                ~ ' from ' ~ jumping.last ~ ' as here left join ' ~ jumping.last ~ ' as there'
+                ~ ' on here.hooked_label = there.from_label'
+            ) -%}
+            {%- set changed = run_query(
+                'select count(*) from ' ~ next ~ ' as after_jump inner join ' ~ jumping.last ~ ' as before_jump'
+                ~ ' on after_jump.from_label = before_jump.from_label'
+                ~ ' where after_jump.hooked_label <> before_jump.hooked_label'
+            ).columns[0].values()[0] -%}
+            {%- do run_query('drop table ' ~ jumping.last) -%}
+            {%- set jumping.last = next -%}
+            {%- set jumping.done = (changed == 0) -%}
+        {%- endfor -%}
+        {%- set labels = prefix ~ 'labels_' ~ round_number -%}
+        {%- do run_query(
+            'create table ' ~ labels ~ ' using parquet as'
+            ~ ' select previous.node_id, coalesce(jumped.hooked_label, previous.component_id) as component_id'
+            ~ ' from ' ~ state.labels ~ ' as previous left join ' ~ jumping.last ~ ' as jumped'
+            ~ ' on previous.component_id = jumped.from_label'
+        ) -%}
+        {%- do run_query('drop table ' ~ jumping.last) -%}
+        {%- set changed = run_query(
+            'select count(*) from ' ~ labels ~ ' as after_round inner join ' ~ state.labels ~ ' as before_round'
+            ~ ' on after_round.node_id = before_round.node_id'
+            ~ ' where after_round.component_id <> before_round.component_id'
+        ).columns[0].values()[0] -%}
+        {%- if state.previous_labels -%}
+            {%- do run_query('drop table ' ~ state.previous_labels) -%}
+        {%- endif -%}
+        {%- set state.previous_labels = state.labels -%}
+        {%- set state.labels = labels -%}
+        {%- set state.converged = (changed == 0) -%}
+    {%- endfor -%}
+    {#- converged: the last two labels agree (the final round is the "extra" one); else rounds + 1 were run -#}
+    select
+        final_round.node_id,
+        final_round.component_id,
+        extra_round.component_id as component_id_after_extra_round
+    from {{ state.previous_labels if not state.converged else state.labels }} as final_round
+    inner join {{ state.labels }} as extra_round
+        on final_round.node_id = extra_round.node_id
 {% endmacro %}

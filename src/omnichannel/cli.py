@@ -16,6 +16,9 @@ app = typer.Typer(
 console = Console(stderr=True)
 app.add_typer(metrics_app, name="metrics")
 
+# The small world of the pytest suite (tests/python/conftest.py), also compared across engines.
+FIXTURE_WORLD = {"scale": 0.03, "days": 45, "start": "2025-01-01", "seed": 7}
+
 
 @app.callback()
 def main_callback() -> None:
@@ -246,6 +249,101 @@ def export_segments_command(
         f"wrote {report.rows_written:,} consented customers of {report.customers_in_mart:,} "
         f"to {report.out} ({report.file_format})"
     )
+
+
+@app.command("compare-engines")
+def compare_engines_command(
+    world: str = typer.Option(
+        "fixture",
+        help="fixture: the small world of the pytest suite (generated under data/spark/fixture); "
+        "demo: the demo world in data/raw (`make generate`).",
+    ),
+    raw: Path = typer.Option(None, help="Compare the world in this raw folder instead."),
+    layers: str = typer.Option(
+        "intermediate,marts,semantic", help="Model folders compared, comma-separated."
+    ),
+    spark_tests: bool = typer.Option(
+        False,
+        "--spark-tests/--no-spark-tests",
+        help="Run every data test on Spark too (minutes; unit and portability tests always run).",
+    ),
+    incremental_check: bool = typer.Option(
+        True,
+        "--incremental-check/--no-incremental-check",
+        help="Build Spark's incremental models on the first days first, then incrementally.",
+    ),
+    report_file: Path = typer.Option(
+        Path("data/spark/engine_comparison.json"), "--report", help="Where the JSON report goes."
+    ),
+) -> None:
+    """Build the same world on DuckDB and on a local Spark session and compare every model.
+
+    Every model of the compared layers is found in the manifest; rows are
+    matched on the model's primary key; money must agree to the cent and
+    ratios within 1e-9. Needs the Spark dependencies (`uv sync --group spark`)
+    and Java 17.
+    """
+    import json
+    import time
+
+    from omnichannel.engine_builds import SPARK_DIR, compare_engines
+
+    if raw is None and world == "fixture":
+        import datetime as dt
+
+        from omnichannel.generate import generate_world, is_up_to_date
+
+        raw = SPARK_DIR / "fixture" / "raw"
+        start = dt.date.fromisoformat(FIXTURE_WORLD["start"])
+        parameters = (FIXTURE_WORLD["scale"], FIXTURE_WORLD["days"], start, FIXTURE_WORLD["seed"])
+        if not is_up_to_date(raw, *parameters):
+            generate_world(*parameters, raw, SPARK_DIR / "fixture" / "truth", show_progress=False)
+    elif raw is None and world == "demo":
+        from omnichannel.paths import RAW_DIR
+
+        raw = RAW_DIR
+    elif raw is None:
+        console.print(f"[red]--world is fixture or demo, got {world!r}[/red]")
+        raise typer.Exit(code=2)
+    if not (raw / "_generation.json").exists() and not any(raw.glob("*/*")):
+        console.print(f"[red]no raw extracts in {raw}[/red]: run `make generate` first")
+        raise typer.Exit(code=2)
+
+    def show(comparison) -> None:
+        mark = "[green]same[/green]" if comparison.ok else "[red]DIFFERENT[/red]"
+        console.print(
+            f"  {mark} {comparison.model.layer}.{comparison.model.name} "
+            f"({comparison.rows_duckdb:,} rows, key {', '.join(comparison.model.key_columns) or 'whole row'})"
+        )
+        for problem in comparison.problems:
+            console.print(f"      {problem}")
+
+    started = time.perf_counter()
+    report = compare_engines(
+        raw,
+        layers=tuple(layers.split(",")),
+        spark_tests=spark_tests,
+        incremental_check=incremental_check,
+        on_model=show,
+    )
+    total = time.perf_counter() - started
+    summary = report.as_dict() | {"total_seconds": round(total, 1)}
+    report_file.parent.mkdir(parents=True, exist_ok=True)
+    report_file.write_text(json.dumps(summary, indent=2, default=str) + "\n")
+    for build in report.builds:
+        state = "[green]built[/green]" if build.outcome.success else "[red]failed[/red]"
+        console.print(f"{build.engine}: {state} in {build.seconds:.0f} s")
+        for failure in build.outcome.failures:
+            console.print(f"  - {failure}")
+    for model in report.not_on_spark:
+        console.print(f"not built on Spark ({model.language} model): {model.name}")
+    same = sum(comparison.ok for comparison in report.comparisons)
+    console.print(
+        f"{same} of {len(report.comparisons)} models the same on both engines; "
+        f"compared in {report.compare_seconds:.0f} s, {total:.0f} s in all; report in {report_file}"
+    )
+    if not report.ok:
+        raise typer.Exit(code=1)
 
 
 def main() -> None:

@@ -20,7 +20,7 @@ MACRO = PROJECT_ROOT / "macros" / "identity" / "connected_components.sql"
 
 def components_sql(rounds: int, jumps: int) -> str:
     template = Environment(extensions=["jinja2.ext.do"]).from_string(
-        MACRO.read_text() + f"{{{{ connected_components('edges', {rounds}, {jumps}) }}}}"
+        MACRO.read_text() + f"{{{{ default__connected_components('edges', {rounds}, {jumps}) }}}}"
     )
     return template.render()
 

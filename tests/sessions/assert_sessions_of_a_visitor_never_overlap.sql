@@ -21,7 +21,7 @@ with_previous as (
         *,
         lag(session_end_at) over (
             partition by platform, visitor_id
-            order by session_start_at asc, session_key asc
+            order by session_start_at asc nulls last, session_key asc nulls last
         ) as previous_session_end_at
     from sessions
 

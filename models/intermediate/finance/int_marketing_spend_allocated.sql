@@ -152,7 +152,7 @@ ranked as (
         day_brand_cents - sum(floor_cents) over (partition by spend_date) as leftover_cents,
         row_number() over (
             partition by spend_date
-            order by remainder desc, order_channel asc
+            order by remainder desc nulls last, order_channel asc nulls last
         ) as remainder_rank
     from floored
 

@@ -81,7 +81,11 @@ flagged as (
 
     select
         anchors_per_identifier.node_id,
-        'shared by ' || cast(anchors_per_identifier.anchor_count as {{ dbt.type_string() }}) || ' accounts, cards, contacts or buyers of one kind' as block_reason,
+        {{ dbt.concat([
+            "'shared by '",
+            "cast(anchors_per_identifier.anchor_count as " ~ dbt.type_string() ~ ")",
+            "' accounts, cards, contacts or buyers of one kind'",
+        ]) }} as block_reason,
         anchors_per_identifier.anchor_count
     from anchors_per_identifier
     where anchors_per_identifier.anchor_count > {{ var('identity_max_anchors_per_identifier') }}
@@ -94,7 +98,7 @@ ranked as (
         node_id,
         block_reason,
         anchor_count,
-        row_number() over (partition by node_id order by anchor_count asc nulls first, block_reason asc) as rule_rank
+        row_number() over (partition by node_id order by anchor_count asc nulls first, block_reason asc nulls last) as rule_rank
     from flagged
 
 )

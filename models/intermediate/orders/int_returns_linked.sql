@@ -47,7 +47,7 @@ returns as (
         'ecommerce' as return_source_system,
         refund_id as source_return_id,
         'post' as return_channel,
-        cast(null as varchar) as return_store_id,
+        cast(null as {{ dbt.type_string() }}) as return_store_id,
         order_id as original_order_ref,
         'ecommerce' as expected_order_system,
         order_line_id as source_order_line_id,
@@ -71,14 +71,14 @@ returns as (
         'store' as return_channel,
         store_id as return_store_id,
         original_order_ref,
-        cast(null as varchar) as expected_order_system,
-        cast(null as varchar) as source_order_line_id,
+        cast(null as {{ dbt.type_string() }}) as expected_order_system,
+        cast(null as {{ dbt.type_string() }}) as source_order_line_id,
         sku,
         quantity,
         return_at as returned_at,
         cast(return_at as date) as return_date,
         return_local_date,
-        cast(null as varchar) as return_reason,
+        cast(null as {{ dbt.type_string() }}) as return_reason,
         currency_code,
         refund_amount as returned_amount,
         refund_amount_eur as returned_amount_eur
@@ -100,7 +100,7 @@ candidates as (
         row_number() over (
             partition by returns.return_key
             order by
-                case when headers.source_system = returns.expected_order_system then 0 else 1 end asc,
+                case when headers.source_system = returns.expected_order_system then 0 else 1 end asc nulls last,
                 headers.source_system asc nulls last
         ) as match_rank
     from returns

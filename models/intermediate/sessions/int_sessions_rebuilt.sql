@@ -82,11 +82,11 @@ numbered as (
         *,
         row_number() over (
             partition by platform, visitor_id
-            order by session_start_at asc, session_key asc
+            order by session_start_at asc nulls last, session_key asc nulls last
         ) as session_number,
         row_number() over (
             partition by coalesce(customer_id, {{ dbt.concat(["platform", "':'", "visitor_id"]) }})
-            order by session_start_at asc, session_key asc
+            order by session_start_at asc nulls last, session_key asc nulls last
         ) as customer_session_number
     from sessions_with_customer
 

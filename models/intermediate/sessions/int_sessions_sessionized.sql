@@ -4,13 +4,12 @@
 -- different from the current session's. The exported ga_session_id is not used.
 -- Incremental by session_date: events are re-read from one day before the lookback window,
 -- so a session that began before midnight is rebuilt whole, and only the sessions that start
--- inside the window are replaced (delete+insert), which gives the rows of a full refresh.
+-- inside the window are replaced (delete+insert on DuckDB, insert_overwrite on Spark), which gives the rows of a full refresh.
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='session_date',
         on_schema_change='fail',
+        **incremental_by_date_config('session_date')
     )
 }}
 
@@ -135,7 +134,7 @@ events_with_campaign as (
         end as campaign_key,
         lag(event_at) over (
             partition by platform, visitor_id
-            order by event_at asc, event_id asc
+            order by event_at asc nulls last, event_id asc nulls last
         ) as previous_event_at
     from events
 
@@ -154,7 +153,7 @@ activity_runs as (
             end
         ) over (
             partition by platform, visitor_id
-            order by event_at asc, event_id asc
+            order by event_at asc nulls last, event_id asc nulls last
             rows between unbounded preceding and current row
         ) as activity_run_number
     from events_with_campaign
@@ -168,7 +167,7 @@ campaign_spans as (
         *,
         count(campaign_key) over (
             partition by platform, visitor_id, activity_run_number
-            order by event_at asc, event_id asc
+            order by event_at asc nulls last, event_id asc nulls last
             rows between unbounded preceding and current row
         ) as campaign_span_number
     from activity_runs
@@ -193,13 +192,13 @@ session_starts as (
         case
             when row_number() over (
                 partition by platform, visitor_id, activity_run_number
-                order by event_at asc, event_id asc
+                order by event_at asc nulls last, event_id asc nulls last
             ) = 1 then 1
             when
                 campaign_key is not null
                 and campaign_key != coalesce(lag(campaign_key_in_force) over (
                     partition by platform, visitor_id, activity_run_number
-                    order by event_at asc, event_id asc
+                    order by event_at asc nulls last, event_id asc nulls last
                 ), '')
                 then 1
             else 0
@@ -214,7 +213,7 @@ sessionized_events as (
         *,
         sum(is_session_start) over (
             partition by platform, visitor_id
-            order by event_at asc, event_id asc
+            order by event_at asc nulls last, event_id asc nulls last
             rows between unbounded preceding and current row
         ) as visitor_session_index
     from session_starts

@@ -74,7 +74,7 @@ gclid_sessions_ranked as (
         customer_id,
         default_channel_group,
         gclid,
-        row_number() over (partition by gclid order by session_start_at asc, session_key asc) as landing_rank
+        row_number() over (partition by gclid order by session_start_at asc nulls last, session_key asc nulls last) as landing_rank
     from sessions
     where gclid is not null
 

@@ -20,11 +20,11 @@ typed as (
 
     select
         {{ raw_row_id() }} as raw_row_id,
-        cast(click_id as varchar) as click_id,
-        cast(campaign_id as varchar) as campaign_id,
-        cast(clicked_ts as varchar) as clicked_ts,
+        cast(click_id as {{ dbt.type_string() }}) as click_id,
+        cast(campaign_id as {{ dbt.type_string() }}) as campaign_id,
+        cast(clicked_ts as {{ dbt.type_string() }}) as clicked_ts,
         {{ parse_utc_timestamp('clicked_ts') }} as clicked_at,
-        cast(landing_url as varchar) as landing_url,
+        cast(landing_url as {{ dbt.type_string() }}) as landing_url,
         cast(date as date) as extract_date,
         {{ row_payload(['click_id', 'campaign_id', 'clicked_ts', 'landing_url']) }} as raw_payload
     from source
@@ -41,7 +41,7 @@ verdicts as (
         end as quarantine_reason,
         row_number() over (
             partition by click_id
-            order by extract_date desc nulls last, raw_row_id asc
+            order by extract_date desc nulls last, raw_row_id asc nulls last
         ) as duplicate_rank
     from typed
 

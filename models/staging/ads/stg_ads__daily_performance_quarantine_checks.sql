@@ -29,8 +29,8 @@ typed as (
 
     select
         {{ raw_row_id() }} as raw_row_id,
-        cast(performance_id as varchar) as performance_id,
-        cast(campaign_id as varchar) as campaign_id,
+        cast(performance_id as {{ dbt.type_string() }}) as performance_id,
+        cast(campaign_id as {{ dbt.type_string() }}) as campaign_id,
         cast(performance_date as date) as performance_date,
         cast(impressions as bigint) as impressions,
         cast(clicks as bigint) as clicks,
@@ -66,7 +66,7 @@ verdicts as (
         end as quarantine_reason,
         row_number() over (
             partition by performance_id
-            order by extract_date desc nulls last, raw_row_id asc
+            order by extract_date desc nulls last, raw_row_id asc nulls last
         ) as duplicate_rank
     from converted
 

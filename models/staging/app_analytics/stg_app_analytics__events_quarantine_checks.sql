@@ -38,23 +38,23 @@ typed as (
 
     select
         {{ raw_row_id() }} as raw_row_id,
-        cast(event_id as varchar) as event_id,
-        cast(event_ts as varchar) as event_ts,
+        cast(event_id as {{ dbt.type_string() }}) as event_id,
+        cast(event_ts as {{ dbt.type_string() }}) as event_ts,
         {{ parse_utc_timestamp('event_ts') }} as event_at,
-        cast(event_name as varchar) as event_name,
-        cast(device_id as varchar) as device_id,
-        cast(user_id as varchar) as user_id,
-        cast(screen_name as varchar) as screen_name,
-        cast(utm_source as varchar) as utm_source,
-        cast(utm_medium as varchar) as utm_medium,
-        cast(utm_campaign as varchar) as utm_campaign,
-        cast(item_sku as varchar) as item_sku,
-        cast(transaction_id as varchar) as transaction_id,
+        cast(event_name as {{ dbt.type_string() }}) as event_name,
+        cast(device_id as {{ dbt.type_string() }}) as device_id,
+        cast(user_id as {{ dbt.type_string() }}) as user_id,
+        cast(screen_name as {{ dbt.type_string() }}) as screen_name,
+        cast(utm_source as {{ dbt.type_string() }}) as utm_source,
+        cast(utm_medium as {{ dbt.type_string() }}) as utm_medium,
+        cast(utm_campaign as {{ dbt.type_string() }}) as utm_campaign,
+        cast(item_sku as {{ dbt.type_string() }}) as item_sku,
+        cast(transaction_id as {{ dbt.type_string() }}) as transaction_id,
         cast(purchase_value as double) as purchase_value,
         {{ normalize_currency('currency') }} as currency_code,
         cast(engagement_time_msec as bigint) as engagement_time_msec,
-        cast(os as varchar) as os,
-        cast(app_version as varchar) as app_version,
+        cast(os as {{ dbt.type_string() }}) as os,
+        cast(app_version as {{ dbt.type_string() }}) as app_version,
         cast(date as date) as extract_date,
         {{ row_payload(['event_id', 'event_ts', 'event_name', 'device_id', 'user_id', 'screen_name', 'utm_source', 'utm_medium', 'utm_campaign', 'item_sku', 'transaction_id', 'purchase_value', 'currency', 'engagement_time_msec', 'os', 'app_version']) }} as raw_payload
     from source
@@ -86,7 +86,7 @@ verdicts as (
         end as quarantine_reason,
         row_number() over (
             partition by event_id
-            order by extract_date desc nulls last, raw_row_id asc
+            order by extract_date desc nulls last, raw_row_id asc nulls last
         ) as duplicate_rank
     from converted
 

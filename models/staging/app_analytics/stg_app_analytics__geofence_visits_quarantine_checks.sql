@@ -28,13 +28,13 @@ typed as (
 
     select
         {{ raw_row_id() }} as raw_row_id,
-        cast(visit_id as varchar) as visit_id,
-        cast(device_id as varchar) as device_id,
-        cast(user_id as varchar) as user_id,
-        cast(store_id as varchar) as store_id,
-        cast(entered_ts as varchar) as entered_ts,
+        cast(visit_id as {{ dbt.type_string() }}) as visit_id,
+        cast(device_id as {{ dbt.type_string() }}) as device_id,
+        cast(user_id as {{ dbt.type_string() }}) as user_id,
+        cast(store_id as {{ dbt.type_string() }}) as store_id,
+        cast(entered_ts as {{ dbt.type_string() }}) as entered_ts,
         {{ parse_utc_timestamp('entered_ts') }} as entered_at,
-        cast(exited_ts as varchar) as exited_ts,
+        cast(exited_ts as {{ dbt.type_string() }}) as exited_ts,
         {{ parse_utc_timestamp('exited_ts') }} as exited_at,
         cast(date as date) as extract_date,
         stores.seed_store_id as known_store_id,
@@ -57,7 +57,7 @@ verdicts as (
         end as quarantine_reason,
         row_number() over (
             partition by visit_id
-            order by extract_date desc nulls last, raw_row_id asc
+            order by extract_date desc nulls last, raw_row_id asc nulls last
         ) as duplicate_rank
     from typed
 

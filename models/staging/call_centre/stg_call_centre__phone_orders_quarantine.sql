@@ -11,7 +11,7 @@ checks as (
 select
     raw_row_id,
     'call_centre.phone_orders' as source_table,
-    cast(phone_order_id as varchar) as source_record_id,
+    cast(phone_order_id as {{ dbt.type_string() }}) as source_record_id,
     quarantine_reason,
     raw_payload,
     extract_date

@@ -22,13 +22,13 @@ typed as (
 
     select
         {{ raw_row_id() }} as raw_row_id,
-        cast(phone_order_id as varchar) as phone_order_id,
-        cast(call_id as varchar) as call_id,
-        cast(caller_phone as varchar) as caller_phone,
+        cast(phone_order_id as {{ dbt.type_string() }}) as phone_order_id,
+        cast(call_id as {{ dbt.type_string() }}) as call_id,
+        cast(caller_phone as {{ dbt.type_string() }}) as caller_phone,
         {{ hash_pii(normalize_phone('caller_phone')) }} as caller_phone_hash,
-        cast(customer_account_id as varchar) as customer_account_id,
-        cast(agent_id as varchar) as agent_id,
-        cast(ordered_ts as varchar) as ordered_ts,
+        cast(customer_account_id as {{ dbt.type_string() }}) as customer_account_id,
+        cast(agent_id as {{ dbt.type_string() }}) as agent_id,
+        cast(ordered_ts as {{ dbt.type_string() }}) as ordered_ts,
         {{ parse_utc_timestamp('ordered_ts') }} as ordered_at,
         cast(date as date) as extract_date,
         {{ row_payload(['phone_order_id', 'call_id', 'caller_phone', 'customer_account_id', 'agent_id', 'ordered_ts']) }} as raw_payload
@@ -46,7 +46,7 @@ verdicts as (
         end as quarantine_reason,
         row_number() over (
             partition by phone_order_id
-            order by extract_date desc nulls last, raw_row_id asc
+            order by extract_date desc nulls last, raw_row_id asc nulls last
         ) as duplicate_rank
     from typed
 

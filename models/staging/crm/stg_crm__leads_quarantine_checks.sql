@@ -22,13 +22,13 @@ typed as (
 
     select
         {{ raw_row_id() }} as raw_row_id,
-        cast(lead_id as varchar) as lead_id,
-        cast(contact_id as varchar) as contact_id,
-        cast(lead_source as varchar) as lead_source,
-        cast(created_ts as varchar) as created_ts,
+        cast(lead_id as {{ dbt.type_string() }}) as lead_id,
+        cast(contact_id as {{ dbt.type_string() }}) as contact_id,
+        cast(lead_source as {{ dbt.type_string() }}) as lead_source,
+        cast(created_ts as {{ dbt.type_string() }}) as created_ts,
         {{ parse_utc_timestamp('created_ts') }} as created_at,
-        cast(status as varchar) as status,
-        cast(updated_ts as varchar) as updated_ts,
+        cast(status as {{ dbt.type_string() }}) as status,
+        cast(updated_ts as {{ dbt.type_string() }}) as updated_ts,
         {{ parse_utc_timestamp('updated_ts') }} as updated_at,
         cast(date as date) as extract_date,
         {{ row_payload(['lead_id', 'contact_id', 'lead_source', 'created_ts', 'status', 'updated_ts']) }} as raw_payload
@@ -47,7 +47,7 @@ verdicts as (
         end as quarantine_reason,
         row_number() over (
             partition by lead_id
-            order by extract_date desc nulls last, raw_row_id asc
+            order by extract_date desc nulls last, raw_row_id asc nulls last
         ) as duplicate_rank
     from typed
 

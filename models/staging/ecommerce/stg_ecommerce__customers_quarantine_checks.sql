@@ -25,16 +25,16 @@ typed as (
 
     select
         {{ raw_row_id() }} as raw_row_id,
-        cast(customer_account_id as varchar) as customer_account_id,
-        cast(email as varchar) as email,
+        cast(customer_account_id as {{ dbt.type_string() }}) as customer_account_id,
+        cast(email as {{ dbt.type_string() }}) as email,
         {{ hash_pii(normalize_email('email')) }} as email_hash,
-        cast(phone as varchar) as phone,
+        cast(phone as {{ dbt.type_string() }}) as phone,
         {{ hash_pii(normalize_phone('phone')) }} as phone_hash,
-        cast(first_name as varchar) as first_name,
-        cast(last_name as varchar) as last_name,
-        cast(created_ts as varchar) as created_ts,
+        cast(first_name as {{ dbt.type_string() }}) as first_name,
+        cast(last_name as {{ dbt.type_string() }}) as last_name,
+        cast(created_ts as {{ dbt.type_string() }}) as created_ts,
         {{ parse_utc_timestamp('created_ts') }} as created_at,
-        cast(updated_ts as varchar) as updated_ts,
+        cast(updated_ts as {{ dbt.type_string() }}) as updated_ts,
         {{ parse_utc_timestamp('updated_ts') }} as updated_at,
         cast(accepts_email_marketing as boolean) as accepts_email_marketing,
         cast(accepts_sms_marketing as boolean) as accepts_sms_marketing,
@@ -55,7 +55,7 @@ verdicts as (
         end as quarantine_reason,
         row_number() over (
             partition by customer_account_id
-            order by updated_at desc nulls last, extract_date desc nulls last, raw_row_id asc
+            order by updated_at desc nulls last, extract_date desc nulls last, raw_row_id asc nulls last
         ) as duplicate_rank
     from typed
 

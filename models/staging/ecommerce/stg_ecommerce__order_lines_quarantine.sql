@@ -35,7 +35,7 @@ judged as (
 select
     raw_row_id,
     'ecommerce.order_lines' as source_table,
-    cast(order_line_id as varchar) as source_record_id,
+    cast(order_line_id as {{ dbt.type_string() }}) as source_record_id,
     quarantine_reason,
     raw_payload,
     extract_date

@@ -22,9 +22,9 @@ typed as (
 
     select
         {{ raw_row_id() }} as raw_row_id,
-        cast(order_line_id as varchar) as order_line_id,
-        cast(order_id as varchar) as order_id,
-        cast(sku as varchar) as sku,
+        cast(order_line_id as {{ dbt.type_string() }}) as order_line_id,
+        cast(order_id as {{ dbt.type_string() }}) as order_id,
+        cast(sku as {{ dbt.type_string() }}) as sku,
         cast(quantity as bigint) as quantity,
         cast(unit_price as double) as unit_price,
         cast(discount_amount as double) as discount_amount,
@@ -44,7 +44,7 @@ verdicts as (
         end as quarantine_reason,
         row_number() over (
             partition by order_line_id
-            order by extract_date desc nulls last, raw_row_id asc
+            order by extract_date desc nulls last, raw_row_id asc nulls last
         ) as duplicate_rank
     from typed
 

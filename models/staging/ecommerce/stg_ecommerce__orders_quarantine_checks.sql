@@ -37,23 +37,23 @@ typed as (
 
     select
         {{ raw_row_id() }} as raw_row_id,
-        cast(order_id as varchar) as order_id,
-        cast(customer_account_id as varchar) as customer_account_id,
-        cast(email as varchar) as email,
+        cast(order_id as {{ dbt.type_string() }}) as order_id,
+        cast(customer_account_id as {{ dbt.type_string() }}) as customer_account_id,
+        cast(email as {{ dbt.type_string() }}) as email,
         {{ hash_pii(normalize_email('email')) }} as email_hash,
-        cast(order_source as varchar) as order_source,
-        cast(created_ts as varchar) as created_ts,
+        cast(order_source as {{ dbt.type_string() }}) as order_source,
+        cast(created_ts as {{ dbt.type_string() }}) as created_ts,
         {{ parse_utc_timestamp('created_ts') }} as created_at,
         {{ normalize_currency('currency') }} as currency_code,
         cast(subtotal_amount as double) as subtotal_amount,
         cast(discount_amount as double) as discount_amount,
         cast(shipping_amount as double) as shipping_amount,
-        cast(status as varchar) as status,
-        cast(cancel_reason as varchar) as cancel_reason,
-        cast(fulfilment_method as varchar) as fulfilment_method,
-        cast(fulfilment_location_id as varchar) as fulfilment_location_id,
-        cast(call_id as varchar) as call_id,
-        cast(updated_ts as varchar) as updated_ts,
+        cast(status as {{ dbt.type_string() }}) as status,
+        cast(cancel_reason as {{ dbt.type_string() }}) as cancel_reason,
+        cast(fulfilment_method as {{ dbt.type_string() }}) as fulfilment_method,
+        cast(fulfilment_location_id as {{ dbt.type_string() }}) as fulfilment_location_id,
+        cast(call_id as {{ dbt.type_string() }}) as call_id,
+        cast(updated_ts as {{ dbt.type_string() }}) as updated_ts,
         {{ parse_utc_timestamp('updated_ts') }} as updated_at,
         cast(date as date) as extract_date,
         {{ row_payload(['order_id', 'customer_account_id', 'email', 'order_source', 'created_ts', 'currency', 'subtotal_amount', 'discount_amount', 'shipping_amount', 'status', 'cancel_reason', 'fulfilment_method', 'fulfilment_location_id', 'call_id', 'updated_ts']) }} as raw_payload
@@ -89,7 +89,7 @@ verdicts as (
         end as quarantine_reason,
         row_number() over (
             partition by order_id
-            order by extract_date desc nulls last, raw_row_id asc
+            order by extract_date desc nulls last, raw_row_id asc nulls last
         ) as duplicate_rank
     from converted
 

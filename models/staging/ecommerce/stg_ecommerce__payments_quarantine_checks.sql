@@ -29,13 +29,13 @@ typed as (
 
     select
         {{ raw_row_id() }} as raw_row_id,
-        cast(payment_id as varchar) as payment_id,
-        cast(order_id as varchar) as order_id,
-        cast(payment_method as varchar) as payment_method,
+        cast(payment_id as {{ dbt.type_string() }}) as payment_id,
+        cast(order_id as {{ dbt.type_string() }}) as order_id,
+        cast(payment_method as {{ dbt.type_string() }}) as payment_method,
         cast(amount as double) as amount,
         cast(fee_amount as double) as fee_amount,
         {{ normalize_currency('currency') }} as currency_code,
-        cast(paid_ts as varchar) as paid_ts,
+        cast(paid_ts as {{ dbt.type_string() }}) as paid_ts,
         {{ parse_utc_timestamp('paid_ts') }} as paid_at,
         cast(date as date) as extract_date,
         {{ row_payload(['payment_id', 'order_id', 'payment_method', 'amount', 'fee_amount', 'currency', 'paid_ts']) }} as raw_payload
@@ -69,7 +69,7 @@ verdicts as (
         end as quarantine_reason,
         row_number() over (
             partition by payment_id
-            order by extract_date desc nulls last, raw_row_id asc
+            order by extract_date desc nulls last, raw_row_id asc nulls last
         ) as duplicate_rank
     from converted
 

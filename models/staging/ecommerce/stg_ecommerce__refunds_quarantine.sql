@@ -40,7 +40,7 @@ judged as (
 select
     raw_row_id,
     'ecommerce.refunds' as source_table,
-    cast(refund_id as varchar) as source_record_id,
+    cast(refund_id as {{ dbt.type_string() }}) as source_record_id,
     quarantine_reason,
     raw_payload,
     extract_date

@@ -31,16 +31,16 @@ typed as (
 
     select
         {{ raw_row_id() }} as raw_row_id,
-        cast(refund_id as varchar) as refund_id,
-        cast(order_id as varchar) as order_id,
-        cast(order_line_id as varchar) as order_line_id,
-        cast(sku as varchar) as sku,
+        cast(refund_id as {{ dbt.type_string() }}) as refund_id,
+        cast(order_id as {{ dbt.type_string() }}) as order_id,
+        cast(order_line_id as {{ dbt.type_string() }}) as order_line_id,
+        cast(sku as {{ dbt.type_string() }}) as sku,
         cast(quantity as bigint) as quantity,
         cast(amount as double) as amount,
         {{ normalize_currency('currency') }} as currency_code,
-        cast(refunded_ts as varchar) as refunded_ts,
+        cast(refunded_ts as {{ dbt.type_string() }}) as refunded_ts,
         {{ parse_utc_timestamp('refunded_ts') }} as refunded_at,
-        cast(reason as varchar) as reason,
+        cast(reason as {{ dbt.type_string() }}) as reason,
         cast(date as date) as extract_date,
         {{ row_payload(['refund_id', 'order_id', 'order_line_id', 'sku', 'quantity', 'amount', 'currency', 'refunded_ts', 'reason']) }} as raw_payload
     from source
@@ -73,7 +73,7 @@ verdicts as (
         end as quarantine_reason,
         row_number() over (
             partition by refund_id
-            order by extract_date desc nulls last, raw_row_id asc
+            order by extract_date desc nulls last, raw_row_id asc nulls last
         ) as duplicate_rank
     from converted
 

@@ -22,10 +22,10 @@ typed as (
 
     select
         {{ raw_row_id() }} as raw_row_id,
-        cast(cycle_count_id as varchar) as cycle_count_id,
-        cast(sku as varchar) as sku,
-        cast(location_id as varchar) as location_id,
-        cast(counted_ts as varchar) as counted_ts,
+        cast(cycle_count_id as {{ dbt.type_string() }}) as cycle_count_id,
+        cast(sku as {{ dbt.type_string() }}) as sku,
+        cast(location_id as {{ dbt.type_string() }}) as location_id,
+        cast(counted_ts as {{ dbt.type_string() }}) as counted_ts,
         {{ parse_utc_timestamp('counted_ts') }} as counted_at,
         cast(system_units as bigint) as system_units,
         cast(counted_units as bigint) as counted_units,
@@ -45,7 +45,7 @@ verdicts as (
         end as quarantine_reason,
         row_number() over (
             partition by cycle_count_id
-            order by extract_date desc nulls last, raw_row_id asc
+            order by extract_date desc nulls last, raw_row_id asc nulls last
         ) as duplicate_rank
     from typed
 

@@ -21,10 +21,10 @@ typed as (
 
     select
         {{ raw_row_id() }} as raw_row_id,
-        cast(receipt_id as varchar) as receipt_id,
-        cast(sku as varchar) as sku,
-        cast(location_id as varchar) as location_id,
-        cast(received_ts as varchar) as received_ts,
+        cast(receipt_id as {{ dbt.type_string() }}) as receipt_id,
+        cast(sku as {{ dbt.type_string() }}) as sku,
+        cast(location_id as {{ dbt.type_string() }}) as location_id,
+        cast(received_ts as {{ dbt.type_string() }}) as received_ts,
         {{ parse_utc_timestamp('received_ts') }} as received_at,
         cast(quantity as bigint) as quantity,
         cast(date as date) as extract_date,
@@ -44,7 +44,7 @@ verdicts as (
         end as quarantine_reason,
         row_number() over (
             partition by receipt_id
-            order by extract_date desc nulls last, raw_row_id asc
+            order by extract_date desc nulls last, raw_row_id asc nulls last
         ) as duplicate_rank
     from typed
 

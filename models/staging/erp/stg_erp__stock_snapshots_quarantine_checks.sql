@@ -22,10 +22,10 @@ typed as (
 
     select
         {{ raw_row_id() }} as raw_row_id,
-        cast(snapshot_id as varchar) as snapshot_id,
+        cast(snapshot_id as {{ dbt.type_string() }}) as snapshot_id,
         cast(snapshot_date as date) as snapshot_date,
-        cast(sku as varchar) as sku,
-        cast(location_id as varchar) as location_id,
+        cast(sku as {{ dbt.type_string() }}) as sku,
+        cast(location_id as {{ dbt.type_string() }}) as location_id,
         cast(on_hand_units as bigint) as on_hand_units,
         cast(reserved_units as bigint) as reserved_units,
         cast(date as date) as extract_date,
@@ -43,7 +43,7 @@ verdicts as (
         end as quarantine_reason,
         row_number() over (
             partition by snapshot_id
-            order by extract_date desc nulls last, raw_row_id asc
+            order by extract_date desc nulls last, raw_row_id asc nulls last
         ) as duplicate_rank
     from typed
 

@@ -11,7 +11,7 @@ checks as (
 select
     raw_row_id,
     'erp.supplier_lead_times' as source_table,
-    cast(supplier_id as varchar) as source_record_id,
+    cast(supplier_id as {{ dbt.type_string() }}) as source_record_id,
     quarantine_reason,
     raw_payload,
     cast(null as date) as extract_date

@@ -18,8 +18,8 @@ typed as (
 
     select
         {{ raw_row_id() }} as raw_row_id,
-        cast(supplier_id as varchar) as supplier_id,
-        cast(supplier_name as varchar) as supplier_name,
+        cast(supplier_id as {{ dbt.type_string() }}) as supplier_id,
+        cast(supplier_name as {{ dbt.type_string() }}) as supplier_name,
         cast(lead_time_days as bigint) as lead_time_days,
         {{ row_payload(['supplier_id', 'supplier_name', 'lead_time_days']) }} as raw_payload
     from source
@@ -35,7 +35,7 @@ verdicts as (
         end as quarantine_reason,
         row_number() over (
             partition by supplier_id
-            order by raw_row_id
+            order by raw_row_id asc nulls last
         ) as duplicate_rank
     from typed
 

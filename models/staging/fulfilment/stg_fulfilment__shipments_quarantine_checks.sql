@@ -26,14 +26,14 @@ typed as (
 
     select
         {{ raw_row_id() }} as raw_row_id,
-        cast(shipment_id as varchar) as shipment_id,
-        cast(order_ref as varchar) as order_ref,
-        cast(carrier as varchar) as carrier,
-        cast(fulfilment_method as varchar) as fulfilment_method,
-        cast(origin_location_id as varchar) as origin_location_id,
-        cast(created_ts as varchar) as created_ts,
+        cast(shipment_id as {{ dbt.type_string() }}) as shipment_id,
+        cast(order_ref as {{ dbt.type_string() }}) as order_ref,
+        cast(carrier as {{ dbt.type_string() }}) as carrier,
+        cast(fulfilment_method as {{ dbt.type_string() }}) as fulfilment_method,
+        cast(origin_location_id as {{ dbt.type_string() }}) as origin_location_id,
+        cast(created_ts as {{ dbt.type_string() }}) as created_ts,
         {{ parse_utc_timestamp('created_ts') }} as created_at,
-        cast(shipped_ts as varchar) as shipped_ts,
+        cast(shipped_ts as {{ dbt.type_string() }}) as shipped_ts,
         {{ parse_utc_timestamp('shipped_ts') }} as shipped_at,
         cast(promised_date as date) as promised_date,
         cast(units_ordered as bigint) as units_ordered,
@@ -55,7 +55,7 @@ verdicts as (
         end as quarantine_reason,
         row_number() over (
             partition by shipment_id
-            order by extract_date desc nulls last, raw_row_id asc
+            order by extract_date desc nulls last, raw_row_id asc nulls last
         ) as duplicate_rank
     from typed
 

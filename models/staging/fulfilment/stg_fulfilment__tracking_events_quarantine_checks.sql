@@ -22,10 +22,10 @@ typed as (
 
     select
         {{ raw_row_id() }} as raw_row_id,
-        cast(tracking_event_id as varchar) as tracking_event_id,
-        cast(shipment_id as varchar) as shipment_id,
-        cast(event_type as varchar) as event_type,
-        cast(event_ts as varchar) as event_ts,
+        cast(tracking_event_id as {{ dbt.type_string() }}) as tracking_event_id,
+        cast(shipment_id as {{ dbt.type_string() }}) as shipment_id,
+        cast(event_type as {{ dbt.type_string() }}) as event_type,
+        cast(event_ts as {{ dbt.type_string() }}) as event_ts,
         {{ parse_utc_timestamp('event_ts') }} as event_at,
         cast(new_promised_date as date) as new_promised_date,
         cast(units_delivered as bigint) as units_delivered,
@@ -45,7 +45,7 @@ verdicts as (
         end as quarantine_reason,
         row_number() over (
             partition by tracking_event_id
-            order by extract_date desc nulls last, raw_row_id asc
+            order by extract_date desc nulls last, raw_row_id asc nulls last
         ) as duplicate_rank
     from typed
 

@@ -23,16 +23,16 @@ typed as (
 
     select
         {{ raw_row_id() }} as raw_row_id,
-        cast(member_id as varchar) as member_id,
+        cast(member_id as {{ dbt.type_string() }}) as member_id,
         nullif(upper(trim(card_number)), '') as card_number,
-        cast(email as varchar) as email,
+        cast(email as {{ dbt.type_string() }}) as email,
         {{ hash_pii(normalize_email('email')) }} as email_hash,
-        cast(phone as varchar) as phone,
+        cast(phone as {{ dbt.type_string() }}) as phone,
         {{ hash_pii(normalize_phone('phone')) }} as phone_hash,
-        cast(enrolled_ts as varchar) as enrolled_ts,
+        cast(enrolled_ts as {{ dbt.type_string() }}) as enrolled_ts,
         {{ parse_utc_timestamp('enrolled_ts') }} as enrolled_at,
-        cast(tier as varchar) as tier,
-        cast(home_store_id as varchar) as home_store_id,
+        cast(tier as {{ dbt.type_string() }}) as tier,
+        cast(home_store_id as {{ dbt.type_string() }}) as home_store_id,
         cast(date as date) as extract_date,
         {{ row_payload(['member_id', 'card_number', 'email', 'phone', 'enrolled_ts', 'tier', 'home_store_id']) }} as raw_payload
     from source
@@ -49,7 +49,7 @@ verdicts as (
         end as quarantine_reason,
         row_number() over (
             partition by member_id
-            order by extract_date desc nulls last, raw_row_id asc
+            order by extract_date desc nulls last, raw_row_id asc nulls last
         ) as duplicate_rank
     from typed
 

@@ -22,12 +22,12 @@ typed as (
 
     select
         {{ raw_row_id() }} as raw_row_id,
-        cast(ledger_entry_id as varchar) as ledger_entry_id,
+        cast(ledger_entry_id as {{ dbt.type_string() }}) as ledger_entry_id,
         nullif(upper(trim(card_number)), '') as card_number,
-        cast(order_ref as varchar) as order_ref,
-        cast(order_channel as varchar) as order_channel,
+        cast(order_ref as {{ dbt.type_string() }}) as order_ref,
+        cast(order_channel as {{ dbt.type_string() }}) as order_channel,
         cast(points as bigint) as points,
-        cast(entry_ts as varchar) as entry_ts,
+        cast(entry_ts as {{ dbt.type_string() }}) as entry_ts,
         {{ parse_utc_timestamp('entry_ts') }} as entry_at,
         cast(date as date) as extract_date,
         {{ row_payload(['ledger_entry_id', 'card_number', 'order_ref', 'order_channel', 'points', 'entry_ts']) }} as raw_payload
@@ -45,7 +45,7 @@ verdicts as (
         end as quarantine_reason,
         row_number() over (
             partition by ledger_entry_id
-            order by extract_date desc nulls last, raw_row_id asc
+            order by extract_date desc nulls last, raw_row_id asc nulls last
         ) as duplicate_rank
     from typed
 

@@ -28,12 +28,12 @@ typed as (
 
     select
         {{ raw_row_id() }} as raw_row_id,
-        cast(fee_id as varchar) as fee_id,
-        cast(marketplace_order_id as varchar) as marketplace_order_id,
-        cast(fee_type as varchar) as fee_type,
+        cast(fee_id as {{ dbt.type_string() }}) as fee_id,
+        cast(marketplace_order_id as {{ dbt.type_string() }}) as marketplace_order_id,
+        cast(fee_type as {{ dbt.type_string() }}) as fee_type,
         cast(amount as double) as amount,
         {{ normalize_currency('currency') }} as currency_code,
-        cast(charged_ts as varchar) as charged_ts,
+        cast(charged_ts as {{ dbt.type_string() }}) as charged_ts,
         {{ parse_utc_timestamp('charged_ts') }} as charged_at,
         cast(date as date) as extract_date,
         {{ row_payload(['fee_id', 'marketplace_order_id', 'fee_type', 'amount', 'currency', 'charged_ts']) }} as raw_payload
@@ -66,7 +66,7 @@ verdicts as (
         end as quarantine_reason,
         row_number() over (
             partition by fee_id
-            order by extract_date desc nulls last, raw_row_id asc
+            order by extract_date desc nulls last, raw_row_id asc nulls last
         ) as duplicate_rank
     from converted
 

@@ -35,7 +35,7 @@ judged as (
 select
     raw_row_id,
     'marketplace.order_lines' as source_table,
-    cast(marketplace_order_line_id as varchar) as source_record_id,
+    cast(marketplace_order_line_id as {{ dbt.type_string() }}) as source_record_id,
     quarantine_reason,
     raw_payload,
     extract_date

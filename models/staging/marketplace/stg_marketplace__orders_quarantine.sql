@@ -11,7 +11,7 @@ checks as (
 select
     raw_row_id,
     'marketplace.orders' as source_table,
-    cast(marketplace_order_id as varchar) as source_record_id,
+    cast(marketplace_order_id as {{ dbt.type_string() }}) as source_record_id,
     quarantine_reason,
     raw_payload,
     extract_date

@@ -29,8 +29,8 @@ typed as (
 
     select
         {{ raw_row_id() }} as raw_row_id,
-        cast(payout_id as varchar) as payout_id,
-        cast(marketplace as varchar) as marketplace,
+        cast(payout_id as {{ dbt.type_string() }}) as payout_id,
+        cast(marketplace as {{ dbt.type_string() }}) as marketplace,
         cast(payout_date as date) as payout_date,
         cast(gross_amount as double) as gross_amount,
         cast(fees_amount as double) as fees_amount,
@@ -68,7 +68,7 @@ verdicts as (
         end as quarantine_reason,
         row_number() over (
             partition by payout_id
-            order by extract_date desc nulls last, raw_row_id asc
+            order by extract_date desc nulls last, raw_row_id asc nulls last
         ) as duplicate_rank
     from converted
 

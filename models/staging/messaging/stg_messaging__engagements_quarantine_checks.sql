@@ -21,12 +21,12 @@ typed as (
 
     select
         {{ raw_row_id() }} as raw_row_id,
-        cast(engagement_id as varchar) as engagement_id,
-        cast(message_id as varchar) as message_id,
-        cast(engagement_type as varchar) as engagement_type,
-        cast(engaged_ts as varchar) as engaged_ts,
+        cast(engagement_id as {{ dbt.type_string() }}) as engagement_id,
+        cast(message_id as {{ dbt.type_string() }}) as message_id,
+        cast(engagement_type as {{ dbt.type_string() }}) as engagement_type,
+        cast(engaged_ts as {{ dbt.type_string() }}) as engaged_ts,
         {{ parse_utc_timestamp('engaged_ts') }} as engaged_at,
-        cast(url as varchar) as url,
+        cast(url as {{ dbt.type_string() }}) as url,
         cast(date as date) as extract_date,
         {{ row_payload(['engagement_id', 'message_id', 'engagement_type', 'engaged_ts', 'url']) }} as raw_payload
     from source
@@ -43,7 +43,7 @@ verdicts as (
         end as quarantine_reason,
         row_number() over (
             partition by engagement_id
-            order by extract_date desc nulls last, raw_row_id asc
+            order by extract_date desc nulls last, raw_row_id asc nulls last
         ) as duplicate_rank
     from typed
 

@@ -21,12 +21,12 @@ typed as (
 
     select
         {{ raw_row_id() }} as raw_row_id,
-        cast(message_id as varchar) as message_id,
-        cast(campaign_id as varchar) as campaign_id,
-        cast(message_channel as varchar) as message_channel,
-        cast(recipient as varchar) as recipient,
+        cast(message_id as {{ dbt.type_string() }}) as message_id,
+        cast(campaign_id as {{ dbt.type_string() }}) as campaign_id,
+        cast(message_channel as {{ dbt.type_string() }}) as message_channel,
+        cast(recipient as {{ dbt.type_string() }}) as recipient,
         case when message_channel = 'sms' then {{ hash_pii(normalize_phone('recipient')) }} else {{ hash_pii(normalize_email('recipient')) }} end as recipient_hash,
-        cast(sent_ts as varchar) as sent_ts,
+        cast(sent_ts as {{ dbt.type_string() }}) as sent_ts,
         {{ parse_utc_timestamp('sent_ts') }} as sent_at,
         cast(date as date) as extract_date,
         {{ row_payload(['message_id', 'campaign_id', 'message_channel', 'recipient', 'sent_ts']) }} as raw_payload
@@ -44,7 +44,7 @@ verdicts as (
         end as quarantine_reason,
         row_number() over (
             partition by message_id
-            order by extract_date desc nulls last, raw_row_id asc
+            order by extract_date desc nulls last, raw_row_id asc nulls last
         ) as duplicate_rank
     from typed
 

@@ -11,7 +11,7 @@ checks as (
 select
     raw_row_id,
     'store_footfall.hourly_counts' as source_table,
-    cast(counter_reading_id as varchar) as source_record_id,
+    cast(counter_reading_id as {{ dbt.type_string() }}) as source_record_id,
     quarantine_reason,
     raw_payload,
     extract_date

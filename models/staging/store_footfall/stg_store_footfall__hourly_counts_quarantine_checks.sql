@@ -26,11 +26,11 @@ typed as (
 
     select
         {{ raw_row_id() }} as raw_row_id,
-        cast(counter_reading_id as varchar) as counter_reading_id,
-        cast(store_id as varchar) as store_id,
-        cast(hour_local_ts as varchar) as hour_local_ts,
+        cast(counter_reading_id as {{ dbt.type_string() }}) as counter_reading_id,
+        cast(store_id as {{ dbt.type_string() }}) as store_id,
+        cast(hour_local_ts as {{ dbt.type_string() }}) as hour_local_ts,
         {{ local_to_utc('hour_local_ts', 'stores.store_time_zone') }} as hour_at,
-        cast(try_cast(hour_local_ts as timestamp) as date) as hour_local_date,
+        cast({{ cast_or_null('hour_local_ts', 'timestamp') }} as date) as hour_local_date,
         cast(visitors_in as bigint) as visitors_in,
         cast(date as date) as extract_date,
         stores.seed_store_id as known_store_id,
@@ -47,12 +47,12 @@ verdicts as (
         typed.*,
         case
             when counter_reading_id is null then 'missing_key'
-            when hour_local_ts is not null and try_cast(hour_local_ts as timestamp) is null then 'unparseable_timestamp'
+            when hour_local_ts is not null and {{ cast_or_null('hour_local_ts', 'timestamp') }} is null then 'unparseable_timestamp'
             when known_store_id is null then 'unknown_store'
         end as quarantine_reason,
         row_number() over (
             partition by counter_reading_id
-            order by extract_date desc nulls last, raw_row_id asc
+            order by extract_date desc nulls last, raw_row_id asc nulls last
         ) as duplicate_rank
     from typed
 

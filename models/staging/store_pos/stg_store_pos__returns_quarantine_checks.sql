@@ -37,13 +37,13 @@ typed as (
 
     select
         {{ raw_row_id() }} as raw_row_id,
-        cast(return_id as varchar) as return_id,
-        cast(store_id as varchar) as store_id,
-        cast(return_local_ts as varchar) as return_local_ts,
+        cast(return_id as {{ dbt.type_string() }}) as return_id,
+        cast(store_id as {{ dbt.type_string() }}) as store_id,
+        cast(return_local_ts as {{ dbt.type_string() }}) as return_local_ts,
         {{ local_to_utc('return_local_ts', 'stores.store_time_zone') }} as return_at,
-        cast(try_cast(return_local_ts as timestamp) as date) as return_local_date,
-        cast(original_order_ref as varchar) as original_order_ref,
-        cast(sku as varchar) as sku,
+        cast({{ cast_or_null('return_local_ts', 'timestamp') }} as date) as return_local_date,
+        cast(original_order_ref as {{ dbt.type_string() }}) as original_order_ref,
+        cast(sku as {{ dbt.type_string() }}) as sku,
         cast(quantity as bigint) as quantity,
         cast(refund_amount as double) as refund_amount,
         {{ normalize_currency('currency') }} as currency_code,
@@ -77,14 +77,14 @@ verdicts as (
         converted.*,
         case
             when return_id is null then 'missing_key'
-            when return_local_ts is not null and try_cast(return_local_ts as timestamp) is null then 'unparseable_timestamp'
+            when return_local_ts is not null and {{ cast_or_null('return_local_ts', 'timestamp') }} is null then 'unparseable_timestamp'
             when quantity < 0 then 'negative_quantity'
             when known_store_id is null then 'unknown_store'
             when currency_code is not null and eur_per_unit is null then 'unknown_currency'
         end as quarantine_reason,
         row_number() over (
             partition by return_id
-            order by extract_date desc nulls last, raw_row_id asc
+            order by extract_date desc nulls last, raw_row_id asc nulls last
         ) as duplicate_rank
     from converted
 

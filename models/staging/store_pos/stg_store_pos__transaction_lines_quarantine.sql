@@ -35,7 +35,7 @@ judged as (
 select
     raw_row_id,
     'store_pos.transaction_lines' as source_table,
-    cast(transaction_line_id as varchar) as source_record_id,
+    cast(transaction_line_id as {{ dbt.type_string() }}) as source_record_id,
     quarantine_reason,
     raw_payload,
     extract_date

@@ -39,21 +39,21 @@ typed as (
 
     select
         {{ raw_row_id() }} as raw_row_id,
-        cast(transaction_id as varchar) as transaction_id,
-        cast(store_id as varchar) as store_id,
-        cast(register_id as varchar) as register_id,
-        cast(transaction_local_ts as varchar) as transaction_local_ts,
+        cast(transaction_id as {{ dbt.type_string() }}) as transaction_id,
+        cast(store_id as {{ dbt.type_string() }}) as store_id,
+        cast(register_id as {{ dbt.type_string() }}) as register_id,
+        cast(transaction_local_ts as {{ dbt.type_string() }}) as transaction_local_ts,
         {{ local_to_utc('transaction_local_ts', 'stores.store_time_zone') }} as transaction_at,
-        cast(try_cast(transaction_local_ts as timestamp) as date) as transaction_local_date,
+        cast({{ cast_or_null('transaction_local_ts', 'timestamp') }} as date) as transaction_local_date,
         nullif(upper(trim(loyalty_card_number)), '') as loyalty_card_number,
-        cast(receipt_email as varchar) as receipt_email,
+        cast(receipt_email as {{ dbt.type_string() }}) as receipt_email,
         {{ hash_pii(normalize_email('receipt_email')) }} as receipt_email_hash,
-        cast(card_fingerprint as varchar) as card_fingerprint,
+        cast(card_fingerprint as {{ dbt.type_string() }}) as card_fingerprint,
         {{ hash_pii('card_fingerprint') }} as card_fingerprint_hash,
         {{ normalize_currency('currency') }} as currency_code,
         cast(total_amount as double) as total_amount,
         cast(discount_amount as double) as discount_amount,
-        cast(payment_method as varchar) as payment_method,
+        cast(payment_method as {{ dbt.type_string() }}) as payment_method,
         cast(date as date) as extract_date,
         stores.seed_store_id as known_store_id,
         {{ row_payload(['transaction_id', 'store_id', 'register_id', 'transaction_local_ts', 'loyalty_card_number', 'receipt_email', 'card_fingerprint', 'currency', 'total_amount', 'discount_amount', 'payment_method']) }} as raw_payload
@@ -84,13 +84,13 @@ verdicts as (
         converted.*,
         case
             when transaction_id is null then 'missing_key'
-            when transaction_local_ts is not null and try_cast(transaction_local_ts as timestamp) is null then 'unparseable_timestamp'
+            when transaction_local_ts is not null and {{ cast_or_null('transaction_local_ts', 'timestamp') }} is null then 'unparseable_timestamp'
             when known_store_id is null then 'unknown_store'
             when currency_code is not null and eur_per_unit is null then 'unknown_currency'
         end as quarantine_reason,
         row_number() over (
             partition by transaction_id
-            order by extract_date desc nulls last, raw_row_id asc
+            order by extract_date desc nulls last, raw_row_id asc nulls last
         ) as duplicate_rank
     from converted
 

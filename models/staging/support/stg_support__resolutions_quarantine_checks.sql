@@ -20,9 +20,9 @@ typed as (
 
     select
         {{ raw_row_id() }} as raw_row_id,
-        cast(resolution_id as varchar) as resolution_id,
-        cast(ticket_id as varchar) as ticket_id,
-        cast(resolved_ts as varchar) as resolved_ts,
+        cast(resolution_id as {{ dbt.type_string() }}) as resolution_id,
+        cast(ticket_id as {{ dbt.type_string() }}) as ticket_id,
+        cast(resolved_ts as {{ dbt.type_string() }}) as resolved_ts,
         {{ parse_utc_timestamp('resolved_ts') }} as resolved_at,
         cast(contacts_count as bigint) as contacts_count,
         cast(date as date) as extract_date,
@@ -41,7 +41,7 @@ verdicts as (
         end as quarantine_reason,
         row_number() over (
             partition by resolution_id
-            order by extract_date desc nulls last, raw_row_id asc
+            order by extract_date desc nulls last, raw_row_id asc nulls last
         ) as duplicate_rank
     from typed
 

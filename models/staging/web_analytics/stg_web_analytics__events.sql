@@ -2,9 +2,8 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='extract_date',
         on_schema_change='fail',
+        **incremental_by_date_config('extract_date')
     )
 }}
 

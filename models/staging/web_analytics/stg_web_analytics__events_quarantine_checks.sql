@@ -41,25 +41,25 @@ typed as (
 
     select
         {{ raw_row_id() }} as raw_row_id,
-        cast(event_id as varchar) as event_id,
+        cast(event_id as {{ dbt.type_string() }}) as event_id,
         {{ micros_to_timestamp('event_timestamp') }} as event_at,
-        cast(event_name as varchar) as event_name,
-        cast(user_pseudo_id as varchar) as user_pseudo_id,
-        cast(user_id as varchar) as user_id,
+        cast(event_name as {{ dbt.type_string() }}) as event_name,
+        cast(user_pseudo_id as {{ dbt.type_string() }}) as user_pseudo_id,
+        cast(user_id as {{ dbt.type_string() }}) as user_id,
         cast(ga_session_id as bigint) as ga_session_id,
-        cast(page_location as varchar) as page_location,
-        cast(page_referrer as varchar) as page_referrer,
-        cast(utm_source as varchar) as utm_source,
-        cast(utm_medium as varchar) as utm_medium,
-        cast(utm_campaign as varchar) as utm_campaign,
-        cast(gclid as varchar) as gclid,
-        cast(item_sku as varchar) as item_sku,
-        cast(transaction_id as varchar) as transaction_id,
+        cast(page_location as {{ dbt.type_string() }}) as page_location,
+        cast(page_referrer as {{ dbt.type_string() }}) as page_referrer,
+        cast(utm_source as {{ dbt.type_string() }}) as utm_source,
+        cast(utm_medium as {{ dbt.type_string() }}) as utm_medium,
+        cast(utm_campaign as {{ dbt.type_string() }}) as utm_campaign,
+        cast(gclid as {{ dbt.type_string() }}) as gclid,
+        cast(item_sku as {{ dbt.type_string() }}) as item_sku,
+        cast(transaction_id as {{ dbt.type_string() }}) as transaction_id,
         cast(purchase_value as double) as purchase_value,
         {{ normalize_currency('currency') }} as currency_code,
         cast(engagement_time_msec as bigint) as engagement_time_msec,
-        cast(device_category as varchar) as device_category,
-        cast(user_agent as varchar) as user_agent,
+        cast(device_category as {{ dbt.type_string() }}) as device_category,
+        cast(user_agent as {{ dbt.type_string() }}) as user_agent,
         cast(date as date) as extract_date,
         {{ row_payload(['event_id', 'event_timestamp', 'event_name', 'user_pseudo_id', 'user_id', 'ga_session_id', 'page_location', 'page_referrer', 'utm_source', 'utm_medium', 'utm_campaign', 'gclid', 'item_sku', 'transaction_id', 'purchase_value', 'currency', 'engagement_time_msec', 'device_category', 'user_agent']) }} as raw_payload
     from source
@@ -91,7 +91,7 @@ verdicts as (
         end as quarantine_reason,
         row_number() over (
             partition by event_id
-            order by extract_date desc nulls last, raw_row_id asc
+            order by extract_date desc nulls last, raw_row_id asc nulls last
         ) as duplicate_rank
     from converted
 
