@@ -1,0 +1,186 @@
+"""dbt in a subprocess against one benchmark world, with its peak RSS and DuckDB's memory.
+
+Each world has its own directory under ``data/bench/``: raw extracts, the
+DuckDB file, DuckDB's spill directory, a dbt target dir (kept between runs so
+dbt can parse partially) and one folder per run with its logs,
+``run_results.json`` and the DuckDB memory peaks.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from omnichannel.bench.measure import Measured, run_measured
+from omnichannel.bench.probe import PROBE_ENV
+from omnichannel.paths import PROJECT_ROOT
+
+LAYERS = ("staging", "intermediate", "marts", "semantic")
+
+
+@dataclass
+class DbtRun:
+    """One dbt invocation: wall time, dbt's own elapsed time, memory peaks and node timings."""
+
+    name: str
+    measured: Measured
+    elapsed_seconds: float | None
+    duckdb: dict[str, int]
+    run_results: dict[str, Any] = field(repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.measured.ok
+
+
+def bench_profiles_dir(root: Path) -> Path:
+    """A copy of the project's profiles.yml whose DuckDB targets load the memory probe plugin."""
+    profiles = yaml.safe_load((PROJECT_ROOT / "profiles.yml").read_text())
+    for output in profiles["omnichannel"]["outputs"].values():
+        if output.get("type") == "duckdb":
+            output["plugins"] = [{"module": "omnichannel.bench.probe", "alias": "bench_probe"}]
+    folder = root / "profiles"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "profiles.yml").write_text(yaml.safe_dump(profiles, sort_keys=False))
+    return folder
+
+
+@dataclass
+class DbtWorld:
+    """Where one benchmark world lives and how dbt is pointed at it."""
+
+    root: Path
+    memory_limit: str
+    threads: int
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.root / "raw"
+
+    @property
+    def truth_dir(self) -> Path:
+        return self.root / "truth"
+
+    @property
+    def duckdb_path(self) -> Path:
+        return self.root / "warehouse.duckdb"
+
+    @property
+    def temp_dir(self) -> Path:
+        return self.root / "duckdb_tmp"
+
+    def env(self, probe_file: Path) -> dict[str, str]:
+        return {
+            **os.environ,
+            "OMNICHANNEL_TARGET": "dev",
+            "OMNICHANNEL_DUCKDB_PATH": str(self.duckdb_path),
+            "OMNICHANNEL_RAW_ROOT": str(self.raw_dir),
+            "OMNICHANNEL_DUCKDB_TEMP": str(self.temp_dir),
+            "OMNICHANNEL_MEMORY_LIMIT": self.memory_limit,
+            "OMNICHANNEL_THREADS": str(self.threads),
+            PROBE_ENV: str(probe_file),
+        }
+
+    def drop_warehouse(self) -> None:
+        """Start from an empty warehouse (a full build from scratch)."""
+        for path in (self.duckdb_path, self.duckdb_path.with_suffix(".duckdb.wal")):
+            path.unlink(missing_ok=True)
+        shutil.rmtree(self.temp_dir, ignore_errors=True)
+
+    def dbt(self, args: list[str], name: str) -> DbtRun:
+        """Run ``dbt <args>`` from the project root in a subprocess; fails loudly on a red run."""
+        run_dir = self.root / "runs" / name
+        if run_dir.exists():
+            shutil.rmtree(run_dir)
+        run_dir.mkdir(parents=True)
+        self.temp_dir.mkdir(parents=True, exist_ok=True)
+        probe_file = run_dir / "duckdb_memory.json"
+        target = self.root / "target"
+        dbt_bin = Path(sys.executable).parent / "dbt"
+        command = [
+            str(dbt_bin),
+            *args,
+            "--profiles-dir",
+            str(bench_profiles_dir(self.root)),
+            "--project-dir",
+            str(PROJECT_ROOT),
+            "--target-path",
+            str(target),
+            "--log-path",
+            str(run_dir / "logs"),
+        ]
+        measured = run_measured(command, run_dir, env=self.env(probe_file), cwd=PROJECT_ROOT)
+        results_file = target / "run_results.json"
+        run_results: dict[str, Any] = {}
+        if results_file.exists():
+            shutil.copy(results_file, run_dir / "run_results.json")
+            run_results = json.loads(results_file.read_text())
+            results_file.unlink()
+        if not measured.ok:
+            raise RuntimeError(f"dbt {' '.join(args)} failed in {run_dir}:\n{measured.tail()}")
+        duckdb_peaks = json.loads(probe_file.read_text()) if probe_file.exists() else {}
+        return DbtRun(name, measured, run_results.get("elapsed_time"), duckdb_peaks, run_results)
+
+
+def layer_of(unique_id: str, path: str | None) -> str:
+    """The project layer of a node: the first folder of its path under models/ (else 'other')."""
+    if unique_id.startswith("model.") and path:
+        first = Path(path).parts[0]
+        if first in LAYERS:
+            return first
+    return "other"
+
+
+def node_timings(
+    run_results: dict[str, Any], manifest: dict[str, Any] | None
+) -> list[dict[str, Any]]:
+    """One row per executed node of run_results.json: id, layer, seconds, status."""
+    nodes = (manifest or {}).get("nodes", {})
+    rows = []
+    for result in run_results.get("results", []):
+        unique_id = result["unique_id"]
+        resource = unique_id.split(".")[0]
+        path = nodes.get(unique_id, {}).get("path")
+        if path is None and resource == "model":
+            path = None
+        rows.append(
+            {
+                "unique_id": unique_id,
+                "resource_type": resource,
+                "layer": layer_of(unique_id, path) if resource == "model" else resource,
+                "seconds": float(result.get("execution_time") or 0.0),
+                "status": result.get("status"),
+            }
+        )
+    return rows
+
+
+def layer_summary(timings: list[dict[str, Any]]) -> dict[str, dict[str, float | int]]:
+    """Per layer: nodes and the sum of their execution seconds (threads overlap them)."""
+    summary: dict[str, dict[str, float | int]] = {}
+    for row in timings:
+        entry = summary.setdefault(row["layer"], {"nodes": 0, "seconds": 0.0})
+        entry["nodes"] = int(entry["nodes"]) + 1
+        entry["seconds"] = round(float(entry["seconds"]) + row["seconds"], 3)
+    return dict(sorted(summary.items()))
+
+
+def slowest_models(timings: list[dict[str, Any]], count: int = 10) -> list[dict[str, Any]]:
+    """The ``count`` slowest models, slowest first (ties broken by id)."""
+    models = [row for row in timings if row["resource_type"] == "model"]
+    models.sort(key=lambda row: (-row["seconds"], row["unique_id"]))
+    return [
+        {
+            "model": row["unique_id"].split(".")[-1],
+            "layer": row["layer"],
+            "seconds": round(row["seconds"], 3),
+        }
+        for row in models[:count]
+    ]
