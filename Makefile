@@ -52,5 +52,12 @@ format: install ## Format Python and SQL
 test: install lint ## The whole suite: lint, then pytest (builds the fixture world once)
 	$(PYTHON_BIN)/pytest
 
+BENCH_SCALES ?= 1,3,10
+BENCH_REPEATS ?= 3
+
+.PHONY: bench
+bench: install ## Benchmark at scales 1,3,10 (~30-40 min, not CI): docs/benchmarks.md, its plot, bench/results.json
+	$(PYTHON_BIN)/omnichannel bench --scales $(BENCH_SCALES) --repeats $(BENCH_REPEATS)
+
 clean: ## Remove built artefacts (keeps generated raw data)
 	rm -rf target logs data/build data/published data/test .pytest_cache
