@@ -8,6 +8,7 @@ dbt can parse partially) and one folder per run with its logs,
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -138,18 +139,38 @@ def layer_of(unique_id: str, path: str | None) -> str:
     return "other"
 
 
+def _execute_window(result: dict[str, Any]) -> tuple[float, float] | None:
+    """Unix start and end of a node's execute step in run_results.json."""
+
+    def parse(text: str) -> float:
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+    for step in result.get("timing", []):
+        if step.get("name") == "execute" and step.get("started_at") and step.get("completed_at"):
+            return parse(step["started_at"]), parse(step["completed_at"])
+    return None
+
+
 def node_timings(
-    run_results: dict[str, Any], manifest: dict[str, Any] | None
+    run_results: dict[str, Any],
+    manifest: dict[str, Any] | None,
+    memory_series: list[list[float]] | None = None,
 ) -> list[dict[str, Any]]:
-    """One row per executed node of run_results.json: id, layer, seconds, status."""
+    """One row per executed node of run_results.json: id, layer, seconds, status and, given
+    the probe's time series, DuckDB's peak memory while the node ran (threads overlap)."""
     nodes = (manifest or {}).get("nodes", {})
+    series = memory_series or []
     rows = []
     for result in run_results.get("results", []):
         unique_id = result["unique_id"]
         resource = unique_id.split(".")[0]
         path = nodes.get(unique_id, {}).get("path")
-        if path is None and resource == "model":
-            path = None
+        window = _execute_window(result)
+        peak = None
+        if window and series:
+            start, end = window
+            inside = [point[1] for point in series if start - 0.5 <= point[0] <= end]
+            peak = int(max(inside)) if inside else None
         rows.append(
             {
                 "unique_id": unique_id,
@@ -157,6 +178,7 @@ def node_timings(
                 "layer": layer_of(unique_id, path) if resource == "model" else resource,
                 "seconds": float(result.get("execution_time") or 0.0),
                 "status": result.get("status"),
+                "duckdb_memory_peak_bytes": peak,
             }
         )
     return rows

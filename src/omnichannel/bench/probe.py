@@ -17,6 +17,7 @@ import atexit
 import json
 import os
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ import duckdb
 
 PROBE_ENV = "OMNICHANNEL_BENCH_PROBE"
 POLL_SECONDS = 0.05
+SERIES_SECONDS = 0.5  # the time series keeps the peak of each half second
 MEMORY_SQL = (
     "select coalesce(sum(memory_usage_bytes), 0), coalesce(sum(temporary_storage_bytes), 0) "
     "from duckdb_memory()"
@@ -37,6 +39,7 @@ class MemorySampler:
         self.memory_peak_bytes = 0
         self.temp_peak_bytes = 0
         self.samples = 0
+        self.series: list[list[float]] = []  # [unix time, memory bytes, temp bytes]
         self._cursor = connection.cursor()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._poll, daemon=True, name="duckdb-memory")
@@ -59,7 +62,16 @@ class MemorySampler:
                 self.memory_peak_bytes = max(self.memory_peak_bytes, int(row[0]))
                 self.temp_peak_bytes = max(self.temp_peak_bytes, int(row[1]))
                 self.samples += 1
+                self._record(time.time(), int(row[0]), int(row[1]))
             self._stop.wait(POLL_SECONDS)
+
+    def _record(self, now: float, memory: int, temp: int) -> None:
+        bucket = round(now - now % SERIES_SECONDS, 3)
+        if self.series and self.series[-1][0] == bucket:
+            last = self.series[-1]
+            last[1], last[2] = max(last[1], memory), max(last[2], temp)
+        else:
+            self.series.append([bucket, memory, temp])
 
     def peaks(self) -> dict[str, int]:
         return {
@@ -81,8 +93,9 @@ def _write_peaks() -> None:
         "duckdb_temp_peak_bytes": max((s.temp_peak_bytes for s in _SAMPLERS), default=0),
         "samples": sum(s.samples for s in _SAMPLERS),
         "connections": len(_SAMPLERS),
+        "series": sorted(point for sampler in _SAMPLERS for point in sampler.series),
     }
-    Path(target).write_text(json.dumps(peaks, indent=2))
+    Path(target).write_text(json.dumps(peaks))
 
 
 try:

@@ -160,7 +160,9 @@ def _summarize_runs(world: DbtWorld, runs: list[DbtRun]) -> dict[str, Any]:
     """Median/min/max of dbt's elapsed time and wall time; memory peaks; the median run's nodes."""
     elapsed = [float(run.elapsed_seconds or run.measured.seconds) for run in runs]
     median_run = sorted(runs, key=lambda run: float(run.elapsed_seconds or 0.0))[len(runs) // 2]
-    timings = node_timings(median_run.run_results, _manifest(world))
+    timings = node_timings(
+        median_run.run_results, _manifest(world), median_run.duckdb.get("series")
+    )
     return {
         "seconds": summarize(elapsed),
         "wall_seconds": summarize([run.measured.seconds for run in runs]),
