@@ -203,6 +203,7 @@ def slowest_models(timings: list[dict[str, Any]], count: int = 10) -> list[dict[
             "model": row["unique_id"].split(".")[-1],
             "layer": row["layer"],
             "seconds": round(row["seconds"], 3),
+            "duckdb_memory_peak_bytes": row.get("duckdb_memory_peak_bytes"),
         }
         for row in models[:count]
     ]
