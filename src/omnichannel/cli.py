@@ -159,6 +159,9 @@ def bench(
     scales: str = typer.Option("1,3,10", help="Comma-separated world scales (span at least 10x)."),
     days: int = typer.Option(366, help="Days per world (the last one is the incremental day)."),
     repeats: int = typer.Option(3, help="Repeats of every timing (median, min, max reported)."),
+    test_repeats: int = typer.Option(
+        None, help="Repeats of the dbt build with tests (default: --repeats)."
+    ),
     memory_limit: str = typer.Option("3GB", help="DuckDB memory_limit of every run."),
     threads: int = typer.Option(2, help="dbt and DuckDB threads."),
     spill_limit: str = typer.Option("200MB", help="Low memory_limit of the spill proof."),
@@ -203,9 +206,11 @@ def bench(
             threads=threads,
             spill_limit=spill_limit,
             with_tests=with_tests,
+            test_repeats=test_repeats,
             command=(
                 f"omnichannel bench --scales {scales} --days {days} --repeats {repeats} "
-                f"--memory-limit {memory_limit} --threads {threads}"
+                + (f"--test-repeats {test_repeats} " if test_repeats else "")
+                + f"--memory-limit {memory_limit} --threads {threads}"
             ),
             **overrides,
         )

@@ -87,6 +87,8 @@ class DbtWorld:
             "OMNICHANNEL_MEMORY_LIMIT": self.memory_limit,
             "OMNICHANNEL_THREADS": str(self.threads),
             PROBE_ENV: str(probe_file),
+            # no usage-statistics calls home: on an offline machine each one waits for a timeout
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
         }
 
     def drop_warehouse(self) -> None:

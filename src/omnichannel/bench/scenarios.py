@@ -179,7 +179,9 @@ def _summarize_runs(world: DbtWorld, runs: list[DbtRun]) -> dict[str, Any]:
     }
 
 
-def measure_full_builds(world: DbtWorld, repeats: int, with_tests: bool) -> dict[str, Any]:
+def measure_full_builds(
+    world: DbtWorld, repeats: int, with_tests: bool, test_repeats: int | None = None
+) -> dict[str, Any]:
     """Full builds from an empty warehouse: models only (after the seeds) and, optionally, with tests."""
     runs = []
     for attempt in range(repeats):
@@ -189,7 +191,7 @@ def measure_full_builds(world: DbtWorld, repeats: int, with_tests: bool) -> dict
     result = {"models_only": _summarize_runs(world, runs)}
     if with_tests:
         builds = []
-        for attempt in range(repeats):
+        for attempt in range(test_repeats or repeats):
             world.drop_warehouse()
             builds.append(world.dbt(["build", "--full-refresh"], f"build_{attempt}"))
         result["with_tests"] = _summarize_runs(world, builds)
