@@ -27,6 +27,7 @@ def run_query(
     connection.execute(f"set memory_limit = '{memory_limit}'")
     connection.execute(f"set threads = {int(threads)}")
     connection.execute("set preserve_insertion_order = false")
+    connection.execute("set enable_progress_bar = false")
     if temp_directory is not None:
         temp_directory.mkdir(parents=True, exist_ok=True)
         connection.execute(f"set temp_directory = '{temp_directory}'")
