@@ -193,8 +193,11 @@ def measure_full_builds(
         builds = []
         for attempt in range(test_repeats or repeats):
             world.drop_warehouse()
-            builds.append(world.dbt(["build", "--full-refresh"], f"build_{attempt}"))
+            builds.append(
+                world.dbt(["build", "--full-refresh"], f"build_{attempt}", allow_failed_tests=True)
+            )
         result["with_tests"] = _summarize_runs(world, builds)
+        result["with_tests"]["failed_tests"] = sorted({n for b in builds for n in b.failed_nodes})
     return result
 
 
