@@ -198,9 +198,22 @@ def render_markdown(results: dict[str, Any], plot_name: str, notes: str = "") ->
             f" {_fmt_seconds(dbt.get('with_tests'))} | {_fmt_seconds(entry.get('incremental'))} |"
             f" {rss / GIB:.2f} | {duck / GIB:.2f} |"
         )
+    failed = sorted(
+        {
+            node
+            for entry in scales
+            for node in (entry["dbt"].get("with_tests") or {}).get("failed_tests", [])
+        }
+    )
     lines += [
         "",
         "Raw events are the web and app analytics events; raw rows count every extract.",
+        (
+            "Data tests that failed in a timed `dbt build` (the time still counts): "
+            + ", ".join(f"`{node}`" for node in failed)
+            if failed
+            else "Every timed `dbt build` passed all its tests."
+        ),
         "",
         f"![time against scale, log-log]({plot_name})",
         "",
