@@ -88,5 +88,12 @@ spark: java ## Build the fixture world (SPARK_WORLD=demo: data/raw) on Spark, co
 	$(UV) sync --frozen --compile-bytecode --quiet --group spark
 	$(PYTHON_BIN)/omnichannel compare-engines --world $(SPARK_WORLD) $(SPARK_FLAGS)
 
+BENCH_SCALES ?= 1,3,10
+BENCH_REPEATS ?= 3
+
+.PHONY: bench
+bench: install ## Benchmark at scales 1,3,10 (~30-40 min, not CI): docs/benchmarks.md, its plot, bench/results.json
+	$(PYTHON_BIN)/omnichannel bench --scales $(BENCH_SCALES) --repeats $(BENCH_REPEATS)
+
 clean: ## Remove built artefacts (keeps generated raw data)
 	rm -rf target logs data/build data/published data/test .pytest_cache

@@ -346,6 +346,73 @@ def compare_engines_command(
         raise typer.Exit(code=1)
 
 
+@app.command()
+def bench(
+    scales: str = typer.Option("1,3,10", help="Comma-separated world scales (span at least 10x)."),
+    days: int = typer.Option(366, help="Days per world (the last one is the incremental day)."),
+    repeats: int = typer.Option(3, help="Repeats of every timing (median, min, max reported)."),
+    test_repeats: int = typer.Option(
+        None, help="Repeats of the dbt build with tests (default: --repeats)."
+    ),
+    memory_limit: str = typer.Option("3GB", help="DuckDB memory_limit of every run."),
+    threads: int = typer.Option(2, help="dbt and DuckDB threads."),
+    spill_limit: str = typer.Option("200MB", help="Low memory_limit of the spill proof."),
+    with_tests: bool = typer.Option(
+        True, "--with-tests/--models-only", help="Also time dbt build."
+    ),
+    work_dir: Path = typer.Option(None, help="Where the worlds go (default data/bench)."),
+    report: Path = typer.Option(None, help="Markdown report (default docs/benchmarks.md)."),
+    plot: Path = typer.Option(None, help="PNG plot (default docs/benchmarks_scaling.png)."),
+    results: Path = typer.Option(
+        None, help="Machine-readable results (default bench/results.json)."
+    ),
+    reuse_worlds: bool = typer.Option(
+        False, "--reuse-worlds", help="Keep worlds (and generation timings) of an earlier run."
+    ),
+    quick: bool = typer.Option(
+        False, "--quick", help="Smoke run: tiny worlds, one repeat, outputs in data/bench_quick."
+    ),
+) -> None:
+    """Benchmark generation and dbt builds at several scales; write the report, plot and JSON."""
+    from omnichannel.bench.runner import BenchConfig, run_benchmark
+
+    overrides: dict = {
+        key: value
+        for key, value in {
+            "work_dir": work_dir,
+            "report_path": report,
+            "plot_path": plot,
+            "json_path": results,
+            "reuse_worlds": reuse_worlds or None,
+        }.items()
+        if value is not None
+    }
+    if quick:
+        config = BenchConfig.quick(**overrides)
+    else:
+        config = BenchConfig(
+            scales=[float(value) for value in scales.split(",")],
+            days=days,
+            repeats=repeats,
+            memory_limit=memory_limit,
+            threads=threads,
+            spill_limit=spill_limit,
+            with_tests=with_tests,
+            test_repeats=test_repeats,
+            command=(
+                f"omnichannel bench --scales {scales} --days {days} --repeats {repeats} "
+                + (f"--test-repeats {test_repeats} " if test_repeats else "")
+                + f"--memory-limit {memory_limit} --threads {threads}"
+            ),
+            **overrides,
+        )
+    outcome = run_benchmark(config, say=lambda message: console.print(message))
+    for ratio in outcome["ratios"].values():
+        mark = {True: "[green]met[/green]", False: "[red]missed[/red]", None: "n/a"}[ratio["met"]]
+        console.print(f"{ratio['description']}: {ratio['value']} (target {ratio['target']}) {mark}")
+    console.print(f"wrote {config.report_path}, {config.plot_path}, {config.json_path}")
+
+
 def main() -> None:
     app()
 

@@ -289,13 +289,52 @@ edges as (
         node_a is not null
         and node_b is not null
 
+),
+
+single_edge_records as (
+
+    -- Tables with one branch above give at most one edge per record, and their records are
+    -- unique in staging: their edges are distinct already. Leaving these high-volume event
+    -- tables out of the distinct below keeps its hash table small (measured in
+    -- docs/benchmarks.md: the same rows, half the time, a fifth of the memory).
+    select
+        source_system,
+        source_table,
+        source_record_id,
+        node_a,
+        node_b
+    from edges
+    where source_table in ('events', 'sends')  -- web and app analytics events, messaging sends
+
+),
+
+multi_edge_records as (
+
+    -- a record with several identifier pairs may give the same edge twice
+    select distinct
+        source_system,
+        source_table,
+        source_record_id,
+        node_a,
+        node_b
+    from edges
+    where source_table not in ('events', 'sends')
+
+),
+
+distinct_edges as (
+
+    select * from single_edge_records
+    union all
+    select * from multi_edge_records
+
 )
 
-select distinct
+select
     {{ dbt.hash(dbt.concat(["source_system", "'|'", "source_table", "'|'", "source_record_id", "'|'", "node_a", "'|'", "node_b"])) }} as identity_edge_id,
     source_system,
     source_table,
     source_record_id,
     node_a,
     node_b
-from edges
+from distinct_edges
