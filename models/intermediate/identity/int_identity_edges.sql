@@ -401,9 +401,9 @@ edges as (
 single_edge_records as (
 
     -- Tables with one branch above give at most one edge per record, and their records are
-    -- unique in staging: their edges are distinct already. Leaving these high-volume event
-    -- tables out of the distinct below keeps its hash table small (measured in
-    -- docs/benchmarks.md: the same rows, half the time, a fifth of the memory).
+    -- unique in staging: their edges are distinct already. Leaving these high-volume tables
+    -- out of the distinct below keeps its hash table small (measured in docs/benchmarks.md).
+    -- Web events are not among them: a purchase or a tracked-link landing adds a second edge.
     select
         source_system,
         source_table,
@@ -411,7 +411,9 @@ single_edge_records as (
         node_a,
         node_b
     from edges
-    where source_table in ('events', 'sends')  -- web and app analytics events, messaging sends
+    where
+        (source_system = 'app_analytics' and source_table = 'events')
+        or (source_system = 'messaging' and source_table = 'sends')
 
 ),
 
@@ -425,7 +427,10 @@ multi_edge_records as (
         node_a,
         node_b
     from edges
-    where source_table not in ('events', 'sends')
+    where not (
+        (source_system = 'app_analytics' and source_table = 'events')
+        or (source_system = 'messaging' and source_table = 'sends')
+    )
 
 ),
 
