@@ -8,7 +8,7 @@
 {%- endmacro %}
 
 {% macro default__median(expression) -%}
-    percentile_cont(0.5) within group (order by {{ expression }})
+    percentile_cont(0.5) within group (order by {{ expression }} nulls last)
 {%- endmacro %}
 
 {% macro spark__median(expression) -%}

@@ -65,8 +65,8 @@ ordered_touches as (
         path_id,
         is_converting,
         attribution_channel,
-        row_number() over (partition by path_id order by touched_at asc, touchpoint_key asc) as touch_number,
-        lag(attribution_channel) over (partition by path_id order by touched_at asc, touchpoint_key asc)
+        row_number() over (partition by path_id order by touched_at asc nulls last, touchpoint_key asc nulls last) as touch_number,
+        lag(attribution_channel) over (partition by path_id order by touched_at asc nulls last, touchpoint_key asc nulls last)
             as previous_channel
     from all_touches
 
@@ -78,7 +78,7 @@ collapsed as (
         path_id,
         is_converting,
         attribution_channel,
-        row_number() over (partition by path_id order by touch_number asc) as step_number
+        row_number() over (partition by path_id order by touch_number asc nulls last) as step_number
     from ordered_touches
     where previous_channel is null or previous_channel != attribution_channel
 

@@ -57,7 +57,7 @@ positioned as (
     select
         windowed.*,
         row_number() over (
-            partition by order_key order by touched_at asc, touchpoint_key asc
+            partition by order_key order by touched_at asc nulls last, touchpoint_key asc nulls last
         ) as touch_position,
         count(*) over (partition by order_key) as path_length
     from windowed

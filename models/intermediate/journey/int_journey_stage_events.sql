@@ -81,7 +81,7 @@ sessions_ranked as (
         session_key,
         customer_id,
         session_start_at,
-        row_number() over (partition by customer_id order by session_start_at asc, session_key asc) as visit_rank
+        row_number() over (partition by customer_id order by session_start_at asc nulls last, session_key asc nulls last) as visit_rank
     from sessions
 ),
 
@@ -90,7 +90,7 @@ ad_clicks_ranked as (
         touchpoint_key,
         customer_id,
         touched_at,
-        row_number() over (partition by customer_id order by touched_at asc, touchpoint_key asc) as click_rank
+        row_number() over (partition by customer_id order by touched_at asc nulls last, touchpoint_key asc nulls last) as click_rank
     from touchpoints
     where touchpoint_type = 'ad_click'
 ),
@@ -100,7 +100,7 @@ orders_ranked as (
         order_key,
         customer_id,
         ordered_at,
-        row_number() over (partition by customer_id order by ordered_at asc, order_key asc) as order_rank
+        row_number() over (partition by customer_id order by ordered_at asc nulls last, order_key asc nulls last) as order_rank
     from orders
 ),
 

@@ -53,7 +53,7 @@ orders_in_window as (
         orders.net_sales_amount_eur,
         row_number() over (
             partition by lead_customers.lead_id
-            order by orders.ordered_at asc, orders.order_key asc
+            order by orders.ordered_at asc nulls last, orders.order_key asc nulls last
         ) as order_rank
     from lead_customers
     inner join orders

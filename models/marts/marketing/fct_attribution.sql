@@ -185,11 +185,11 @@ ranked as (
             as cm2_leftover_cents,
         row_number() over (
             partition by order_key, attribution_model
-            order by net_sales_exact_cents - net_sales_floor_cents desc, touch_position asc nulls last
+            order by net_sales_exact_cents - net_sales_floor_cents desc nulls last, touch_position asc nulls last
         ) as net_sales_remainder_rank,
         row_number() over (
             partition by order_key, attribution_model
-            order by cm2_exact_cents - cm2_floor_cents desc, touch_position asc nulls last
+            order by cm2_exact_cents - cm2_floor_cents desc nulls last, touch_position asc nulls last
         ) as cm2_remainder_rank
     from floored
 
