@@ -75,6 +75,9 @@ def _dbt_build_args(options: BuildOptions, settings: BuildSettings, target_path:
         args += ["--log-path", str(options.log_path)]
     if options.select:
         args += ["--select", *options.select.split()]
+        if not any(a.startswith("--indirect-selection") for a in options.dbt_args):
+            # a partial build runs only the tests whose every parent it builds
+            args += ["--indirect-selection", "cautious"]
     if options.exclude:
         args += ["--exclude", *options.exclude.split()]
     if options.full_refresh:
