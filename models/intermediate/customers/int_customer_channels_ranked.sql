@@ -122,10 +122,10 @@ ranked as (
                 then row_number() over (
                     partition by customer_id
                     order by
-                        order_365d_count > 0 desc,
-                        net_sales_365d_amount_eur desc,
+                        order_365d_count > 0 desc nulls last,
+                        net_sales_365d_amount_eur desc nulls last,
                         last_ordered_at desc nulls last,
-                        order_channel asc
+                        order_channel asc nulls last
                 )
         end as preferred_rank,
         case
@@ -133,9 +133,9 @@ ranked as (
                 then row_number() over (
                     partition by customer_id
                     order by
-                        journey_signal_count desc,
+                        journey_signal_count desc nulls last,
                         last_signal_at desc nulls last,
-                        order_channel asc
+                        order_channel asc nulls last
                 )
         end as next_best_rank
     from combined

@@ -33,7 +33,7 @@ customer_accounts as (
         accounts.accepts_sms_marketing,
         row_number() over (
             partition by stitched.customer_id
-            order by accounts.updated_at desc nulls last, accounts.customer_account_id desc
+            order by accounts.updated_at desc nulls last, accounts.customer_account_id desc nulls last
         ) as recency_rank
     from accounts
     inner join stitched

@@ -50,9 +50,9 @@ scored as (
 
     select
         customer_id,
-        ntile(5) over (order by recency_days desc, customer_id asc) as recency_score,
-        ntile(5) over (order by order_count_365d asc, customer_id asc) as frequency_score,
-        ntile(5) over (order by net_sales_365d_amount_eur asc, customer_id asc) as monetary_score
+        ntile(5) over (order by recency_days desc nulls last, customer_id asc nulls last) as recency_score,
+        ntile(5) over (order by order_count_365d asc nulls last, customer_id asc nulls last) as frequency_score,
+        ntile(5) over (order by net_sales_365d_amount_eur asc nulls last, customer_id asc nulls last) as monetary_score
     from measured
     where has_ordered_365d
 
