@@ -226,6 +226,9 @@ def build_on_spark(
         *SPARK_VARS,
         "--select",
         "resource_type:seed resource_type:model test_type:unit path:tests/portability",
+        # a selected model would otherwise bring its data tests along
+        "--indirect-selection",
+        "empty",
     ]
     builds = []
     if incremental_check:
