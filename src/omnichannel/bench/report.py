@@ -38,6 +38,12 @@ def _median(entry: dict[str, Any]) -> float:
     return float(entry["seconds"]["median"])
 
 
+def _peak_rss_gib(runs: list[dict[str, Any] | None]) -> float | None:
+    """The largest measured peak RSS of these runs in GiB (None when none was measured)."""
+    values = [float(run["peak_rss_bytes"]) for run in runs if run and run.get("peak_rss_bytes")]
+    return max(values) / GIB if values else None
+
+
 def compute_ratios(scales: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """The five target ratios from per-scale results (the top scale is the largest one)."""
     ordered = sorted(scales, key=lambda entry: entry["scale"])
@@ -55,12 +61,9 @@ def compute_ratios(scales: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
             if len(ordered) >= 2
             else None
         ),
-        "peak_memory_gib": max(
-            float(run["peak_rss_bytes"])
-            for run in [build, top["dbt"].get("with_tests"), top.get("incremental")]
-            if run
-        )
-        / GIB,
+        "peak_memory_gib": _peak_rss_gib(
+            [build, top["dbt"].get("with_tests"), top.get("incremental")]
+        ),
         "generator_rows_per_second": float(top["generation"]["rows_per_second"]),
     }
     ratios = {}
@@ -188,15 +191,15 @@ def render_markdown(results: dict[str, Any], plot_name: str, notes: str = "") ->
     for entry in scales:
         dbt = entry["dbt"]
         runs = [dbt["models_only"], dbt.get("with_tests"), entry.get("incremental")]
-        rss = max(float(run["peak_rss_bytes"]) for run in runs if run)
-        duck = max(float(run["duckdb_memory_peak_bytes"]) for run in runs if run)
+        rss = _peak_rss_gib(runs)
+        duck = max(float(run.get("duckdb_memory_peak_bytes") or 0) for run in runs if run)
         lines.append(
             f"| {entry['scale']:g} | {entry['generation']['total_rows']:,} |"
             f" {entry['generation']['event_rows']:,} | {entry['raw_bytes'] / 1024**2:,.0f} |"
             f" {_fmt_seconds(entry['generation'])} | {entry['generation']['rows_per_second']:,} |"
             f" {_fmt_seconds(entry['scan_floor'])} | {_fmt_seconds(dbt['models_only'])} |"
             f" {_fmt_seconds(dbt.get('with_tests'))} | {_fmt_seconds(entry.get('incremental'))} |"
-            f" {rss / GIB:.2f} | {duck / GIB:.2f} |"
+            f" {'-' if rss is None else f'{rss:.2f}'} | {duck / GIB:.2f} |"
         )
     failed = sorted(
         {
