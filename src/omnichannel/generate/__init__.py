@@ -15,11 +15,12 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from omnichannel.generate.schema import TABLES
 
 GENERATION_FILE = "_generation.json"
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 
 
 def _parameters(scale: float, days: int, start: dt.date, seed: int) -> dict:
@@ -55,6 +56,11 @@ def generate_world(
     """
     from rich.progress import Progress
 
+    from omnichannel.generate.event_extracts import (
+        plan_event_defects,
+        write_event_extracts,
+        written_events,
+    )
     from omnichannel.generate.extracts import (
         build_extracts,
         build_inventory_extracts,
@@ -62,9 +68,9 @@ def generate_world(
         build_relationship_extracts,
     )
     from omnichannel.generate.mess import plant_defects
-    from omnichannel.generate.truth import compute_truth, source_records
+    from omnichannel.generate.truth import RecordsFile, compute_truth, source_records
     from omnichannel.generate.world import simulate
-    from omnichannel.generate.writer import write_table
+    from omnichannel.generate.writer import ParquetFiles, partition_path, write_table
 
     if days < 1 or scale <= 0:
         raise ValueError("days must be >= 1 and scale > 0")
@@ -74,43 +80,62 @@ def generate_world(
         if folder.exists():
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
-    steps = [
-        "simulate",
-        "extracts",
-        "truth",
-        "mess",
-        *[t.qualified_name for t in TABLES],
-        "truth files",
-    ]
-    with Progress(disable=not show_progress, transient=True) as progress:
+    event_tables = {"web_analytics.events", "app_analytics.events"}
+    steps = ["simulate", "extracts", "truth", "mess", *[t.qualified_name for t in TABLES]]
+    with (
+        Progress(disable=not show_progress, transient=True) as progress,
+        ParquetFiles() as files,
+    ):
         task = progress.add_task("generating", total=len(steps))
         world = simulate(scale, days, start, seed)
         progress.advance(task)
+        records = RecordsFile(truth / "source_records.parquet", world.people["person_id"])
         extracts = build_extracts(world)
         build_more_extracts(world, extracts)
         build_relationship_extracts(world, extracts)
         build_inventory_extracts(world, extracts)
         progress.advance(task)
         truth_tables = compute_truth(world, extracts)
-        records = source_records(extracts, world.people)
-        progress.advance(task)
-        defects = plant_defects(world.tables["_rngs"][11], extracts, days, world.tables["_start"])
-        progress.advance(task)
-        calendar = world.tables["_start"] + np.arange(days)
-        rows: dict[str, int] = {}
-        for table in TABLES:
-            progress.update(task, description=f"writing {table.qualified_name}")
-            rows[table.qualified_name] = int(
-                write_table(extracts[table.qualified_name], table, out, calendar)
-            )
-            progress.advance(task)
-        records.to_parquet(truth / "source_records.parquet", index=False)
+        records.add_frame(source_records(extracts, world.people))
         truth_tables["orders"].to_parquet(truth / "orders.parquet", index=False)
         truth_tables["sessions"].to_parquet(truth / "sessions.parquet", index=False)
-        defects.to_parquet(truth / "defects.parquet", index=False)
         (truth / "kpis.json").write_text(json.dumps(truth_tables["kpis"], indent=2, sort_keys=True))
         progress.advance(task)
+        written = written_events(world)
+        event_plan, event_defects = plan_event_defects(world.tables["_rngs"][13], world, written)
+        defects = plant_defects(world.tables["_rngs"][11], extracts, days, world.tables["_start"])
+        pd.concat([event_defects, defects], ignore_index=True).to_parquet(
+            truth / "defects.parquet", index=False
+        )
+        progress.advance(task)
+        calendar = world.tables["_start"] + np.arange(days)
+        by_name = {t.qualified_name: t for t in TABLES}
+        rows: dict[str, int] = {}
+        for table in TABLES:
+            if table.qualified_name in event_tables:
+                continue
+            progress.update(task, description=f"writing {table.qualified_name}")
+            rows[table.qualified_name] = write_table(
+                extracts.pop(table.qualified_name), table, out, calendar, files
+            )
+            progress.advance(task)
+        progress.update(task, description="writing web and app events")
+        rows.update(
+            write_event_extracts(
+                world,
+                world.tables["_session_text"],
+                event_plan,
+                written,
+                lambda name, day, table: files.write(
+                    table, partition_path(out, by_name[name], calendar[day])
+                ),
+                records.add_events,
+            )
+        )
+        records.close()
+        progress.advance(task, 2)
     seconds = time.perf_counter() - started
+    rows = dict(sorted(rows.items()))
     total = sum(rows.values())
     report = {
         "parameters": _parameters(scale, days, start, seed),

@@ -9,8 +9,17 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from omnichannel.generate.world import TRAFFIC_SOURCES, WAREHOUSE_ID, World, iso_utc
+from omnichannel.generate import text
+from omnichannel.generate.event_extracts import (
+    SITE,
+    ad_clicks,
+    message_ids,
+    session_text,
+    tracked_link,
+)
+from omnichannel.generate.world import EMAIL_SOURCE, SMS_SOURCE, WAREHOUSE_ID, World, iso_utc
 
 CAMPAIGNS = pd.DataFrame(
     {
@@ -37,13 +46,6 @@ CAMPAIGNS = pd.DataFrame(
         "target_channel": ["brand", "web", "web", "app", "store", "web", "store"],
     }
 )
-PLATFORM_CAMPAIGNS = {
-    "google_ads": ["CMP-SEARCH-BRAND", "CMP-SEARCH-GENERIC"],
-    "meta": ["CMP-SOCIAL-PROSPECT", "CMP-SOCIAL-RETARGET"],
-    "display_network": ["CMP-DISPLAY-SEASON"],
-    "email": ["CMP-EMAIL-NEWSLETTER"],
-    "sms": ["CMP-SMS-OFFERS"],
-}
 CPC_EUR = {"google_ads": 0.45, "meta": 0.35, "display_network": 0.25}
 
 
@@ -99,156 +101,15 @@ def build_extracts(world: World) -> dict[str, pd.DataFrame]:
     out: dict[str, pd.DataFrame] = {}
     rng = rngs[7]
 
-    # ---------------------------------------------------------------- web + app events
-    ev = world.events
-    sess = world.sessions
-    si = ev["session_number"].to_numpy()
-    platform = sess["platform"].to_numpy()[si]
-    person_index = sess["person_index"].to_numpy()[si]
-    visitor = sess["visitor_id"].to_numpy()[si]
-    source = sess["source_index"].to_numpy()[si]
-    account = np.where(
-        person_index >= 0, people["account_id"].to_numpy()[np.maximum(person_index, 0)], None
-    )
-    user_id = np.where(ev["logged_in"].to_numpy(), account, None)
-    first = ev["is_first"].to_numpy()
-    utm_source = np.array([t[1] for t in TRAFFIC_SOURCES], dtype=object)[source]
-    utm_medium = np.array([t[2] for t in TRAFFIC_SOURCES], dtype=object)[source]
-    platform_of_source = np.array([t[3] for t in TRAFFIC_SOURCES], dtype=object)[source]
-    referrer = np.array([t[4] for t in TRAFFIC_SOURCES], dtype=object)[source]
-    campaign = np.array(
-        [PLATFORM_CAMPAIGNS.get(p, [None])[0] if p else None for p in platform_of_source],
-        dtype=object,
-    )
-    second_campaign = np.array(
-        [PLATFORM_CAMPAIGNS.get(p, [None])[-1] if p else None for p in platform_of_source],
-        dtype=object,
-    )
-    campaign = np.where(sess["session_number"].to_numpy()[si] % 2 == 1, second_campaign, campaign)
-    paid_click = first & np.isin(platform_of_source, ["google_ads", "meta", "display_network"])
-    gclid = np.where(paid_click, np.char.add("GCL", np.char.zfill(si.astype(str), 9)), None)
-    is_item = ev["sku"].notna().to_numpy()
-    path = np.where(is_item, np.char.add("/p/", ev["sku"].fillna("").to_numpy().astype(str)), "/")
-    query = np.where(
-        first & pd.notna(utm_source),
-        np.char.add(
-            np.char.add(
-                np.char.add("?utm_source=", utm_source.astype(str)),
-                np.char.add("&utm_medium=", utm_medium.astype(str)),
-            ),
-            np.where(pd.notna(campaign), np.char.add("&utm_campaign=", campaign.astype(str)), ""),
-        ),
-        "",
-    )
-    query = np.where(
-        pd.notna(gclid), np.char.add(np.char.add(query, "&gclid="), gclid.astype(str)), query
-    )
-    event_at = ev["at"].to_numpy().astype("datetime64[s]")
-    session_order = ev["event_name"].to_numpy()
-    purchase = session_order == "purchase"
+    # ---------------------------------------------------------------- ads (web and app events
+    # are rendered day by day when written: event_extracts)
     shop = world.tables["_shop_orders"]
-    order_by_session = pd.Series(
-        shop["order_id"].to_numpy(), index=shop["session_number"].to_numpy()
-    )
-    order_by_session = order_by_session[order_by_session.index >= 0]
-    transaction_id = np.where(purchase, order_by_session.reindex(si).to_numpy(), None)
-    line_value = (
-        world.lines.assign(
-            net=world.lines["unit_price"] * world.lines["quantity"] - world.lines["discount_amount"]
-        )
-        .groupby("order_id")["net"]
-        .sum()
-    )
-    purchase_value = np.where(purchase, line_value.reindex(transaction_id).to_numpy(), np.nan)
-    currency = np.where(
-        purchase, shop.set_index("order_id")["currency"].reindex(transaction_id).to_numpy(), None
-    )
-    is_bot = sess["is_bot"].to_numpy()[si]
-    web = platform == "web"
-    out["web_analytics.events"] = pd.DataFrame(
-        {
-            "event_id": np.char.add("WE", np.char.zfill(np.flatnonzero(web).astype(str), 10)),
-            "event_timestamp": event_at[web].astype("datetime64[us]").astype(np.int64),
-            "event_name": session_order[web],
-            "user_pseudo_id": visitor[web],
-            "user_id": user_id[web],
-            "ga_session_id": sess["start_at"]
-            .to_numpy()[si][web]
-            .astype("datetime64[s]")
-            .astype(np.int64),
-            "page_location": np.char.add(
-                np.char.add("https://shop.example.com", path[web].astype(str)),
-                query[web].astype(str),
-            ),
-            "page_referrer": np.where(first[web], referrer[web], "https://shop.example.com/"),
-            "utm_source": np.where(first[web], utm_source[web], None),
-            "utm_medium": np.where(first[web], utm_medium[web], None),
-            "utm_campaign": np.where(first[web], campaign[web], None),
-            "gclid": gclid[web],
-            "item_sku": ev["sku"].to_numpy()[web],
-            "transaction_id": transaction_id[web],
-            "purchase_value": np.round(purchase_value[web], 2),
-            "currency": currency[web],
-            "engagement_time_msec": ev["engagement_msec"].to_numpy()[web],
-            "device_category": np.where(si[web] % 3 == 0, "mobile", "desktop"),
-            "user_agent": np.where(
-                is_bot[web],
-                "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
-                "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36",
-            ),
-            "_date": _date(event_at[web]),
-            "_person": person_index[web],
-        }
-    )
-    app = ~web
-    app_name = np.where(session_order == "page_view", "screen_view", session_order)
-    app_name = np.where(app & first, "app_open", app_name)
-    out["app_analytics.events"] = pd.DataFrame(
-        {
-            "event_id": np.char.add("AE", np.char.zfill(np.flatnonzero(app).astype(str), 10)),
-            "event_ts": iso_utc(event_at[app]),
-            "event_name": app_name[app],
-            "device_id": visitor[app],
-            "user_id": user_id[app],
-            "screen_name": np.where(is_item[app], "product", "home"),
-            "utm_source": np.where(first[app], utm_source[app], None),
-            "utm_medium": np.where(first[app], utm_medium[app], None),
-            "utm_campaign": np.where(first[app], campaign[app], None),
-            "item_sku": ev["sku"].to_numpy()[app],
-            "transaction_id": transaction_id[app],
-            "purchase_value": np.round(purchase_value[app], 2),
-            "currency": currency[app],
-            "engagement_time_msec": ev["engagement_msec"].to_numpy()[app],
-            "os": np.where(si[app] % 2 == 0, "ios", "android"),
-            "app_version": "5.2.1",
-            "_date": _date(event_at[app]),
-            "_person": person_index[app],
-        }
-    )
-
-    # ---------------------------------------------------------------- ads
-    clicks = pd.DataFrame(
-        {
-            "click_id": gclid[paid_click],
-            "campaign_id": campaign[paid_click],
-            "at": event_at[paid_click],
-            "platform": platform_of_source[paid_click],
-        }
-    )
-    web_landing = (
-        out["web_analytics.events"].dropna(subset=["gclid"]).set_index("gclid")["page_location"]
-    )
-    clicks["page"] = web_landing.reindex(clicks["click_id"]).to_numpy()
-    clicks["page"] = clicks["page"].fillna("https://app.example.com/open")
-    out["ads.clicks"] = pd.DataFrame(
-        {
-            "click_id": clicks["click_id"],
-            "campaign_id": clicks["campaign_id"],
-            "clicked_ts": iso_utc(clicks["at"].to_numpy()),
-            "landing_url": clicks["page"],
-            "_date": _date(clicks["at"].to_numpy()),
-            "_person": -1,
-        }
+    st = session_text(world)
+    world.tables["_session_text"] = st  # type: ignore[assignment]
+    clicks = ad_clicks(world, st)
+    out["ads.clicks"] = clicks.drop(columns="at")
+    clicks["platform"] = (
+        CAMPAIGNS.set_index("campaign_id")["platform"].reindex(clicks["campaign_id"]).to_numpy()
     )
     start = np.datetime64(world.start.isoformat(), "D")
     days = start + np.arange(world.days)
@@ -315,7 +176,7 @@ def build_extracts(world: World) -> dict[str, pd.DataFrame]:
             "_person": pidx[with_account],
         }
     )
-    sl = world.lines[world.lines["order_id"].isin(shop["order_id"])].copy()
+    sl = world.lines[text.isin(world.lines["order_id"], shop["order_id"])].copy()
     sub = (
         sl.assign(gross=sl["unit_price"] * sl["quantity"])
         .groupby("order_id")[["gross", "discount_amount"]]
@@ -404,7 +265,7 @@ def build_more_extracts(world: World, out: dict[str, pd.DataFrame]) -> None:
     member = known & people["is_loyalty_member"].to_numpy()[safe]
     scanned = member & (rng.random(len(tx)) < 0.8)
     receipt = known & people["email_known"].to_numpy()[safe] & (rng.random(len(tx)) < 0.3)
-    tl = lines[lines["order_id"].isin(tx["order_id"])]
+    tl = lines[text.isin(lines["order_id"], tx["order_id"])]
     tsum = (
         tl.assign(net=tl["unit_price"] * tl["quantity"] - tl["discount_amount"])
         .groupby("order_id")[["net", "discount_amount"]]
@@ -589,7 +450,7 @@ def build_more_extracts(world: World, out: dict[str, pd.DataFrame]) -> None:
             "_person": mp["person_index"].to_numpy(),
         }
     )
-    ml = lines[lines["order_id"].isin(mp["order_id"])]
+    ml = lines[text.isin(lines["order_id"], mp["order_id"])]
     mp_date = pd.Series(_date(mp_at), index=mp["order_id"])
     out["marketplace.order_lines"] = pd.DataFrame(
         {
@@ -1003,45 +864,12 @@ def build_relationship_extracts(world: World, out: dict[str, pd.DataFrame]) -> N
     out["surveys.responses"] = responses[~orphan].reset_index(drop=True)
 
     # ---------------------------------------------------------------- messaging
-    reachable = np.flatnonzero(
-        people["email_known"].to_numpy() & people["accepts_email"].to_numpy()
-    )
-    weeks = np.arange(0, world.days, 7)
-    sends = []
-    for week in weeks:
-        chosen = reachable[rng.random(len(reachable)) < 0.5]
-        sent_at = start_s + np.timedelta64(int(week) * 86400 + 9 * 3600, "s")
-        sends.append(
-            pd.DataFrame(
-                {
-                    "person": chosen,
-                    "campaign_id": "CMP-EMAIL-NEWSLETTER",
-                    "channel": "email",
-                    "at": sent_at,
-                }
-            )
-        )
-    sms_people = np.flatnonzero(people["accepts_sms"].to_numpy())
-    for month_day in np.arange(3, world.days, 30):
-        chosen = sms_people[rng.random(len(sms_people)) < 0.5]
-        sends.append(
-            pd.DataFrame(
-                {
-                    "person": chosen,
-                    "campaign_id": "CMP-SMS-OFFERS",
-                    "channel": "sms",
-                    "at": start_s + np.timedelta64(int(month_day) * 86400 + 11 * 3600, "s"),
-                }
-            )
-        )
-    sends = pd.concat(sends, ignore_index=True)
-    message_id = np.char.add("MSG", np.char.zfill(np.arange(len(sends)).astype(str), 9))
+    sends = world.tables["_sends"]
     s_person = sends["person"].to_numpy()
-    recipient = np.where(
-        sends["channel"].to_numpy() == "email",
-        people["email"].to_numpy()[s_person],
-        _phone_as_typed(rng, people, s_person),
-    )
+    message_id = text.as_numpy(message_ids(np.arange(len(sends))))
+    is_email = sends["channel"].to_numpy() == "email"
+    recipient = people["email"].to_numpy()[s_person].astype(object)
+    recipient[~is_email] = _phone_as_typed(rng, people, s_person[~is_email])
     sent_at = sends["at"].to_numpy().astype("datetime64[s]")
     out["messaging.sends"] = pd.DataFrame(
         {
@@ -1054,42 +882,27 @@ def build_relationship_extracts(world: World, out: dict[str, pd.DataFrame]) -> N
             "_person": s_person,
         }
     )
-    is_email = sends["channel"].to_numpy() == "email"
-    opened = is_email & (rng.random(len(sends)) < 0.25)
-    clicked = (opened | ~is_email) & (rng.random(len(sends)) < 0.12)
-    unsub = opened & (rng.random(len(sends)) < 0.01)
-    parts = []
-    for mask, kind_name, delay in (
-        (opened, "open", 3600),
-        (clicked, "click", 5400),
-        (unsub, "unsubscribe", 7200),
-    ):
-        idx = np.flatnonzero(mask)
-        parts.append(
-            pd.DataFrame(
-                {"i": idx, "type": kind_name, "at": sent_at[idx] + np.timedelta64(delay, "s")}
-            )
-        )
-    eng = pd.concat(parts, ignore_index=True)
-    eng = eng[eng["at"].to_numpy() < end_s].sort_values(["at", "i", "type"], kind="stable")
-    url = np.where(
-        eng["type"].to_numpy() == "click",
-        np.char.add(
-            "https://shop.example.com/?utm_source=newsletter&utm_medium=email&utm_campaign=",
-            sends["campaign_id"].to_numpy()[eng["i"]].astype(str),
-        ),
-        None,
+    eng = world.tables["_engagements"]
+    number = eng["message_number"].to_numpy()
+    clicked = eng["type"].to_numpy() == "click"
+    link = tracked_link(
+        np.where(is_email[number], EMAIL_SOURCE, SMS_SOURCE),
+        text.strings(sends["campaign_id"].to_numpy()[number]),
+        number,
     )
     out["messaging.engagements"] = pd.DataFrame(
         {
-            "engagement_id": np.char.add(
-                np.char.add(message_id[eng["i"]].astype(str), "-"),
-                eng["type"].to_numpy().astype(str),
+            "engagement_id": text.as_numpy(
+                text.join(
+                    pa.array(message_id[number], pa.string()),
+                    "-",
+                    text.strings(eng["type"]),
+                )
             ),
-            "message_id": message_id[eng["i"]],
+            "message_id": message_id[number],
             "engagement_type": eng["type"],
             "engaged_ts": iso_utc(eng["at"].to_numpy()),
-            "url": url,
+            "url": np.where(clicked, text.as_numpy(text.join(SITE, "/", link)), None),
             "_date": eng["at"].to_numpy().astype("datetime64[D]"),
             "_person": -1,
         }

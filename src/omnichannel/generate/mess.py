@@ -19,7 +19,9 @@ import pandas as pd
 DEFECT_COLUMNS = ["defect_kind", "source_system", "source_table", "source_record_id", "detail"]
 
 
-def _record(defects: list[pd.DataFrame], kind: str, table: str, ids, detail: str = "") -> None:
+def record_defects(
+    defects: list[pd.DataFrame], kind: str, table: str, ids, detail: str = ""
+) -> None:
     system, name = table.split(".")
     ids = pd.Series(ids, dtype=object).astype(str)
     defects.append(
@@ -35,7 +37,7 @@ def _record(defects: list[pd.DataFrame], kind: str, table: str, ids, detail: str
     )
 
 
-def _sample(rng: np.random.Generator, n: int, rate: float, minimum: int = 1) -> np.ndarray:
+def sample_positions(rng: np.random.Generator, n: int, rate: float, minimum: int = 1) -> np.ndarray:
     """Row positions to spoil: about ``rate`` of ``n``, at least ``minimum`` when there are rows."""
     if n == 0:
         return np.array([], dtype=np.int64)
@@ -50,29 +52,15 @@ def plant_defects(
 
     # ---- re-sent rows: exact copies with the same key
     for table, key, rate in (
-        ("web_analytics.events", "event_id", 0.01),
-        ("app_analytics.events", "event_id", 0.005),
         ("messaging.engagements", "engagement_id", 0.005),
         ("ecommerce.orders", "order_id", 0.01),
         ("store_pos.transactions", "transaction_id", 0.002),
     ):
         frame = out[table]
-        picked = _sample(rng, len(frame), rate)
+        picked = sample_positions(rng, len(frame), rate)
         copies = frame.iloc[picked]
         out[table] = pd.concat([frame, copies], ignore_index=True)
-        _record(defects, "duplicate_row", table, copies[key])
-
-    # ---- app timestamps written in local time with their offset (same instant)
-    app = out["app_analytics.events"]
-    picked = _sample(rng, len(app), 0.05)
-    utc = pd.to_datetime(app["event_ts"].iloc[picked], format="%Y-%m-%dT%H:%M:%SZ", utc=True)
-    local = utc.dt.tz_convert("Europe/Berlin")
-    app.loc[app.index[picked], "event_ts"] = (
-        local.dt.strftime("%Y-%m-%dT%H:%M:%S%z")
-        .str.replace(r"(\d{2})(\d{2})$", r"\1:\2", regex=True)
-        .to_numpy()
-    )
-    _record(defects, "local_timestamp", "app_analytics.events", app["event_id"].iloc[picked])
+        record_defects(defects, "duplicate_row", table, copies[key])
 
     # ---- lower-case currency codes
     for table, key in (
@@ -81,17 +69,17 @@ def plant_defects(
         ("marketplace.orders", "marketplace_order_id"),
     ):
         frame = out[table]
-        picked = _sample(rng, len(frame), 0.02)
+        picked = sample_positions(rng, len(frame), 0.02)
         frame.loc[frame.index[picked], "currency"] = (
             frame["currency"].iloc[picked].str.lower().to_numpy()
         )
-        _record(defects, "lowercase_currency", table, frame[key].iloc[picked])
+        record_defects(defects, "lowercase_currency", table, frame[key].iloc[picked])
 
     # ---- placeholder identifiers shared by many people
     orders = out["ecommerce.orders"]
-    picked = _sample(rng, len(orders), 0.01)
+    picked = sample_positions(rng, len(orders), 0.01)
     orders.loc[orders.index[picked], "email"] = "test@test.com"
-    _record(
+    record_defects(
         defects,
         "junk_identifier",
         "ecommerce.orders",
@@ -100,11 +88,11 @@ def plant_defects(
     )
     tx = out["store_pos.transactions"]
     no_card = np.flatnonzero(tx["loyalty_card_number"].isna().to_numpy())
-    picked = no_card[_sample(rng, len(no_card), 0.05)] if len(no_card) else no_card
+    picked = no_card[sample_positions(rng, len(no_card), 0.05)] if len(no_card) else no_card
     tx.loc[tx.index[picked], "loyalty_card_number"] = (
         "L9" + tx["store_id"].iloc[picked].str[1:] + "0000000"
     )
-    _record(
+    record_defects(
         defects,
         "junk_identifier",
         "store_pos.transactions",
@@ -113,7 +101,7 @@ def plant_defects(
     )
     contacts = out["crm.contacts"]
     junk_phone = contacts["phone"] == "0000000000"
-    _record(
+    record_defects(
         defects,
         "junk_identifier",
         "crm.contacts",
@@ -122,9 +110,9 @@ def plant_defects(
     )
 
     # ---- orders with no customer at all (a true sale whose buyer is lost)
-    picked = _sample(rng, len(orders), 0.003)
+    picked = sample_positions(rng, len(orders), 0.003)
     orders.loc[orders.index[picked], ["customer_account_id", "email"]] = None
-    _record(defects, "missing_customer", "ecommerce.orders", orders["order_id"].iloc[picked])
+    record_defects(defects, "missing_customer", "ecommerce.orders", orders["order_id"].iloc[picked])
 
     # ---- extra rows that staging must reject
     for table, key, order_key in (
@@ -133,7 +121,7 @@ def plant_defects(
     ):
         frame = out[table]
         for kind, rate in (("negative_quantity", 0.003), ("unknown_sku", 0.003)):
-            picked = _sample(rng, len(frame), rate)
+            picked = sample_positions(rng, len(frame), rate)
             bad = frame.iloc[picked].copy()
             bad[key] = bad[key].astype(str) + ("-NEG" if kind == "negative_quantity" else "-SKU")
             if kind == "negative_quantity":
@@ -141,42 +129,30 @@ def plant_defects(
             else:
                 bad["sku"] = "SKU99999"
             out[table] = frame = pd.concat([frame, bad], ignore_index=True)
-            _record(defects, kind, table, bad[key])
+            record_defects(defects, kind, table, bad[key])
         del order_key
     refunds = out["ecommerce.refunds"]
-    picked = _sample(rng, len(refunds), 0.01)
+    picked = sample_positions(rng, len(refunds), 0.01)
     bad = refunds.iloc[picked].copy()
     bad["refund_id"] = bad["refund_id"].astype(str) + "-X"
     bad["amount"] = np.round(bad["amount"] * 3 + 10, 2)
     out["ecommerce.refunds"] = pd.concat([refunds, bad], ignore_index=True)
-    _record(defects, "refund_exceeds_order", "ecommerce.refunds", bad["refund_id"])
-    # malformed rows: no key, or a timestamp nothing can parse
-    web = out["web_analytics.events"]
-    picked = _sample(rng, len(web), 0.001)
-    bad = web.iloc[picked].copy()
-    bad["event_id"] = None
-    out["web_analytics.events"] = pd.concat([web, bad], ignore_index=True)
-    _record(
-        defects,
-        "missing_key",
-        "web_analytics.events",
-        [f"row:{i}" for i in range(len(bad))],
-        "event_id null",
-    )
+    record_defects(defects, "refund_exceeds_order", "ecommerce.refunds", bad["refund_id"])
+    # malformed rows: a timestamp nothing can parse (web rows without a key: event_extracts)
     orders = out["ecommerce.orders"]
-    picked = _sample(rng, len(orders), 0.002)
+    picked = sample_positions(rng, len(orders), 0.002)
     bad = orders.iloc[picked].copy()
     bad["order_id"] = bad["order_id"].astype(str) + "-BAD"
     bad["created_ts"] = np.where(np.arange(len(bad)) % 2 == 0, "not-a-date", "2025-13-45T99:00:00Z")
     out["ecommerce.orders"] = pd.concat([orders, bad], ignore_index=True)
-    _record(defects, "unparseable_timestamp", "ecommerce.orders", bad["order_id"])
+    record_defects(defects, "unparseable_timestamp", "ecommerce.orders", bad["order_id"])
 
     # ---- late-arriving days: delivered after later days (the files sit in their own partition)
     late_days = start + np.sort(
         rng.choice(max(days - 1, 1), size=min(2, max(days - 1, 1)), replace=False)
     )
     for table in ("web_analytics.events", "app_analytics.events"):
-        _record(
+        record_defects(
             defects,
             "late_arriving_day",
             table,

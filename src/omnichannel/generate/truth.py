@@ -7,11 +7,16 @@ them on the cleaned extracts can be checked against these numbers.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
+from omnichannel.generate import text
 from omnichannel.generate.schema import TABLES
-from omnichannel.generate.world import TRAFFIC_SOURCES, World
+from omnichannel.generate.world import PAGE_VIEW, TRAFFIC_SOURCES, VIEW_ITEM, World
 
 
 def round_half_away(values: np.ndarray) -> np.ndarray:
@@ -24,6 +29,8 @@ def source_records(out: dict[str, pd.DataFrame], people: pd.DataFrame) -> pd.Dat
     frames = []
     person_ids = people["person_id"].to_numpy()
     for table in TABLES:
+        if table.qualified_name not in out:  # the event exports stream their records
+            continue
         frame = out[table.qualified_name]
         carried = frame["_person"].to_numpy() >= 0
         key = frame[table.key[0]].to_numpy()[carried]
@@ -124,12 +131,12 @@ def compute_truth(world: World, out: dict[str, pd.DataFrame]) -> dict[str, objec
     # ROPO and reverse ROPO on the true person's online product views and store visits
     events = world.events
     sessions = world.sessions
-    views = events[events["event_name"] == "view_item"][["session_number", "at", "sku"]]
+    views = events[events["code"] == VIEW_ITEM][["session_number", "at", "sku"]]
     views = views.assign(
-        person_index=sessions["person_index"].to_numpy()[views["session_number"].to_numpy()]
+        person_index=sessions["person_index"].to_numpy()[views["session_number"].to_numpy()],
+        category_id=ref.products["category_id"].to_numpy()[views["sku"].to_numpy()],
     )
     category = ref.products.set_index("sku")["category_id"]
-    views["category_id"] = category.reindex(views["sku"]).to_numpy()
     store_lines = live[live["order_channel"] == "store"][
         ["order_id", "sku", "person_index", "ordered_at"]
     ]
@@ -144,19 +151,19 @@ def compute_truth(world: World, out: dict[str, pd.DataFrame]) -> dict[str, objec
         & (matched["at"] >= matched["ordered_at"] - pd.Timedelta(days=14))
     ]
     ropo_orders = set(matched["order_id"])
-    orders["is_ropo"] = orders["order_id"].isin(ropo_orders)
+    orders["is_ropo"] = text.isin(orders["order_id"], list(ropo_orders))
     visits = world.tables["_store_tx"][["person_index", "ordered_at"]].rename(
         columns={"ordered_at": "visit_at"}
     )
     online_orders = orders[
-        orders["order_channel"].isin(["web", "app", "phone"]) & (orders["person_index"] >= 0)
+        text.isin(orders["order_channel"], ["web", "app", "phone"]) & (orders["person_index"] >= 0)
     ][["order_id", "person_index", "ordered_at"]]
     rev = online_orders.merge(visits[visits["person_index"] >= 0], on="person_index")
     rev = rev[
         (rev["visit_at"] < rev["ordered_at"])
         & (rev["visit_at"] >= rev["ordered_at"] - pd.Timedelta(days=14))
     ]
-    orders["is_reverse_ropo"] = orders["order_id"].isin(set(rev["order_id"]))
+    orders["is_reverse_ropo"] = text.isin(orders["order_id"], rev["order_id"])
 
     shipments = world.tables["_shipments"]
     due = shipments["promised"].to_numpy() < end_day
@@ -199,21 +206,26 @@ def compute_truth(world: World, out: dict[str, pd.DataFrame]) -> dict[str, objec
     ].rename(columns={"order_id": "order_ref"})
 
     # sessions: engagement as GA4 defines it, from the events themselves
-    ev = events.assign(is_page_view=events["event_name"] == "page_view")
-    per_session = ev.groupby("session_number").agg(
-        page_views=("is_page_view", "sum"), engagement_msec=("engagement_msec", "sum")
+    session_of_event = events["session_number"].to_numpy()
+    sessions = sessions.assign(
+        page_views=np.bincount(
+            session_of_event,
+            weights=events["code"].to_numpy() == PAGE_VIEW,
+            minlength=len(sessions),
+        ),
+        engagement_msec=np.bincount(
+            session_of_event, weights=events["engagement_msec"].to_numpy(), minlength=len(sessions)
+        ),
     )
-    sessions = sessions.join(per_session, on="session_number")
     sessions["is_engaged"] = ~sessions["is_bot"] & (
         (sessions["engagement_msec"] > 10_000)
         | (sessions["page_views"] >= 2)
         | sessions["has_purchase"]
     )
-    previous = sessions.groupby("visitor_id").cumcount() > 0
-    sessions["is_returning"] = previous.to_numpy()
+    sessions["is_returning"] = ~sessions["is_first_of_visitor"].to_numpy()
     truth_sessions = pd.DataFrame(
         {
-            "visitor_id": sessions["visitor_id"],
+            "visitor_id": world.tables["_session_text"].visitor.to_numpy(zero_copy_only=False),
             "platform": sessions["platform"],
             "session_start": sessions["start_at"],
             "is_bot": sessions["is_bot"],
@@ -342,7 +354,7 @@ def compute_truth(world: World, out: dict[str, pd.DataFrame]) -> dict[str, objec
         {"response_id": responses["response_id"], "person_index": resp_person, "at": resp_at}
     ).merge(bought, on="person_index", how="left")
     r = r[(r["ordered_at"] < r["at"]) & (r["ordered_at"] >= r["at"] - pd.Timedelta(days=90))]
-    is_buyer = responses["response_id"].isin(set(r["response_id"])).to_numpy()
+    is_buyer = text.isin(responses["response_id"], r["response_id"])
     score = responses["score"].to_numpy()
     kind = responses["survey_type"].to_numpy()
     for label, mask in (("buyers", is_buyer), ("non_buyers", ~is_buyer)):
@@ -408,3 +420,57 @@ def compute_truth(world: World, out: dict[str, pd.DataFrame]) -> dict[str, objec
             kpis["repeat_purchase_rate"]["definition"],
         )
     return {"orders": truth_orders, "sessions": truth_sessions, "kpis": kpis}
+
+
+RECORD_SCHEMA = pa.schema(
+    [
+        ("source_system", pa.string()),
+        ("source_table", pa.string()),
+        ("source_record_id", pa.string()),
+        ("person_id", pa.string()),
+    ]
+)
+
+
+class RecordsFile:
+    """source_records.parquet, written as the records come (the events stream in by day)."""
+
+    def __init__(self, path: Path, person_ids: pd.Series, batch_rows: int = 1_000_000) -> None:
+        self._writer = pq.ParquetWriter(path, RECORD_SCHEMA, compression="zstd")
+        self._person_ids = text.strings(person_ids)
+        self._batch: list[pa.Table] = []
+        self._rows = 0
+        self._batch_rows = batch_rows
+
+    def add_frame(self, records: pd.DataFrame) -> None:
+        self._add(pa.Table.from_pandas(records, schema=RECORD_SCHEMA, preserve_index=False))
+
+    def add_events(self, name: str, ids: pa.Array, person_index: np.ndarray) -> None:
+        system, table = name.split(".")
+        n = len(ids)
+        self._add(
+            pa.table(
+                {
+                    "source_system": pa.repeat(system, n),
+                    "source_table": pa.repeat(table, n),
+                    "source_record_id": ids,
+                    "person_id": self._person_ids.take(pa.array(person_index)),
+                },
+                schema=RECORD_SCHEMA,
+            )
+        )
+
+    def _add(self, table: pa.Table) -> None:
+        self._batch.append(table)
+        self._rows += len(table)
+        if self._rows >= self._batch_rows:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._batch:
+            self._writer.write_table(pa.concat_tables(self._batch))
+        self._batch, self._rows = [], 0
+
+    def close(self) -> None:
+        self._flush()
+        self._writer.close()

@@ -15,8 +15,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from omnichannel.generate import text
 from omnichannel.generate.reference import Reference
+from omnichannel.generate.text import as_numpy, join
 
 PEOPLE_PER_SCALE = 10_000
 COUNTRIES = np.array(["DE", "FR", "GB", "SE"])
@@ -38,22 +42,28 @@ TRAFFIC_SOURCES = [
     ("Display", "display_network", "display", "display_network", None),
     ("Organic Social", "instagram", "social", None, "https://www.instagram.com/"),
 ]
-WEB_SOURCE_WEIGHTS = np.array([0.30, 0.24, 0.12, 0.08, 0.09, 0.03, 0.06, 0.04, 0.04])
-APP_SOURCE_WEIGHTS = np.array([0.70, 0.0, 0.0, 0.08, 0.12, 0.05, 0.0, 0.0, 0.05])
+EMAIL_SOURCE, SMS_SOURCE = 4, 5
+# Email and SMS sessions are not drawn: they are the clicks of real sends (simulate_messaging)
+WEB_SOURCE_WEIGHTS = np.array([0.33, 0.26, 0.13, 0.09, 0.0, 0.0, 0.07, 0.05, 0.05])
+APP_SOURCE_WEIGHTS = np.array([0.85, 0.0, 0.0, 0.09, 0.0, 0.0, 0.0, 0.0, 0.06])
+SESSION_GAP_SECONDS = 3 * 3600
+# visitor kinds, in the order their ids sort: app device 'D…', bot 'bot-…', cookie 'ck…'
+VISITOR_DEVICE, VISITOR_BOT, VISITOR_COOKIE = 0, 1, 2
+EVENT_NAMES = np.array(
+    ["page_view", "login", "view_item", "add_to_cart", "begin_checkout", "purchase"], dtype=object
+)
+PAGE_VIEW, LOGIN, VIEW_ITEM, ADD_TO_CART, BEGIN_CHECKOUT, PURCHASE = range(6)
 
 
 def _ids(prefix: str, numbers: np.ndarray, width: int = 8) -> np.ndarray:
-    numbers = np.asarray(numbers)
-    if numbers.size == 0:
-        return np.array([], dtype=str)
-    return np.char.add(prefix, np.char.zfill(numbers.astype(str), width))
+    return as_numpy(text.ids(prefix, np.asarray(numbers), width))
 
 
 def _seasonality(days: int, start: dt.date) -> np.ndarray:
     """Relative activity per day: weekly rhythm, a December peak, a summer lull."""
     dates = pd.date_range(start, periods=days, freq="D")
-    weekday = np.array([0.9, 0.9, 0.95, 1.0, 1.1, 1.35, 0.8])[dates.dayofweek]
-    day_of_year = dates.dayofyear.to_numpy()
+    weekday = np.array([0.9, 0.9, 0.95, 1.0, 1.1, 1.35, 0.8])[dates.day_of_week]
+    day_of_year = dates.day_of_year.to_numpy()
     december = 1.0 + 0.8 * np.exp(-(((day_of_year - 350) / 12.0) ** 2))
     summer = 1.0 - 0.15 * np.exp(-(((day_of_year - 210) / 20.0) ** 2))
     return weekday * december * summer
@@ -177,13 +187,100 @@ def simulate_people(rng: np.random.Generator, n: int) -> pd.DataFrame:
 
 def iso_utc(seconds: np.ndarray) -> np.ndarray:
     """datetime64[s] → 'YYYY-MM-DDTHH:MM:SSZ' text, as the extracts carry it."""
-    return np.char.add(np.datetime_as_string(seconds.astype("datetime64[s]"), unit="s"), "Z")
+    return as_numpy(text.iso_utc(np.asarray(seconds)))
+
+
+def simulate_messaging(
+    rng: np.random.Generator, people: pd.DataFrame, days: int, start: dt.date
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Newsletter and SMS sends, and what the recipients do with them.
+
+    A weekly newsletter goes to about half of the people who gave an email and
+    accept marketing, an SMS offer monthly to about half of those who accept SMS.
+    Recipients open (email), click (about 4.5% of emails, 8% of SMS) and
+    unsubscribe; a click opens a web session (see `simulate_sessions`).
+    """
+    t0 = day_start(start)
+    reachable = np.flatnonzero(
+        people["email_known"].to_numpy() & people["accepts_email"].to_numpy()
+    )
+    weeks = np.arange(0, days, 7)
+    week, who = np.nonzero(rng.random((len(weeks), len(reachable))) < 0.5)
+    sms_people = np.flatnonzero(people["accepts_sms"].to_numpy())
+    months = np.arange(3, days, 30)
+    month, sms_who = np.nonzero(rng.random((len(months), len(sms_people))) < 0.5)
+    sends = pd.DataFrame(
+        {
+            "person": np.concatenate([reachable[who], sms_people[sms_who]]),
+            "campaign_id": np.repeat(
+                ["CMP-EMAIL-NEWSLETTER", "CMP-SMS-OFFERS"], [len(who), len(sms_who)]
+            ),
+            "channel": np.repeat(["email", "sms"], [len(who), len(sms_who)]),
+            "at": np.concatenate(
+                [
+                    t0 + (weeks[week] * 86400 + 9 * 3600).astype("timedelta64[s]"),
+                    t0 + (months[month] * 86400 + 11 * 3600).astype("timedelta64[s]"),
+                ]
+            ),
+        }
+    )
+    n = len(sends)
+    is_email = sends["channel"].to_numpy() == "email"
+    opened = is_email & (rng.random(n) < 0.30)
+    clicked = (opened | ~is_email) & (rng.random(n) < np.where(is_email, 0.15, 0.08))
+    unsub = opened & (rng.random(n) < 0.01)
+    sent_at = sends["at"].to_numpy()
+    click_delay = rng.integers(20 * 60, 6 * 3600, n)
+    parts = []
+    for mask, kind, delay in (
+        (opened, "open", np.full(n, 600)),
+        (clicked, "click", click_delay),
+        (unsub, "unsubscribe", click_delay + 120),
+    ):
+        index = np.flatnonzero(mask)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "message_number": index,
+                    "type": kind,
+                    "at": sent_at[index] + delay[index].astype("timedelta64[s]"),
+                }
+            )
+        )
+    engagements = pd.concat(parts, ignore_index=True)
+    end = t0 + np.timedelta64(days * 86400, "s")
+    engagements = engagements[engagements["at"].to_numpy() < end]
+    engagements = engagements.sort_values(
+        ["at", "message_number", "type"], kind="stable"
+    ).reset_index(drop=True)
+    return sends, engagements
+
+
+def _visitor_key(kind: np.ndarray, number: np.ndarray) -> np.ndarray:
+    return kind.astype(np.int64) * 10_000_000 + number.astype(np.int64)
+
+
+def _too_close_to_previous(key: np.ndarray, seconds: np.ndarray) -> np.ndarray:
+    """For rows sorted by (key, seconds): True where the row starts < 3 h after the row before."""
+    close = np.zeros(len(key), dtype=bool)
+    close[1:] = (key[1:] == key[:-1]) & (seconds[1:] - seconds[:-1] < SESSION_GAP_SECONDS)
+    return close
 
 
 def simulate_sessions(
-    rng: np.random.Generator, people: pd.DataFrame, days: int, start: dt.date
+    rng: np.random.Generator,
+    people: pd.DataFrame,
+    days: int,
+    start: dt.date,
+    clicks: pd.DataFrame,
 ) -> pd.DataFrame:
-    """True web and app sessions: at least an hour apart per visitor, one traffic source each."""
+    """True web and app sessions: at least 3 hours apart per visitor, one traffic source each.
+
+    A visitor is a browser cookie (1-3 per person), an app device, or a bot. Email
+    and SMS sessions are the recipients' clicks (`clicks`: person, at, source_index,
+    message_number), landing in one of the person's browsers; every other session
+    draws its source from the platform's mix.
+    """
     n = len(people)
     season = _seasonality(days, start)
     day_p = season / season.sum()
@@ -191,136 +288,181 @@ def simulate_sessions(
     web_counts = rng.poisson(16.0 * activity * days / 365.0)
     app_counts = rng.poisson(14.0 * activity * days / 365.0) * people["has_app"].to_numpy()
     n_cookies = rng.integers(1, 4, n)
-    frames = []
-    for platform, counts, weights in (
-        ("web", web_counts, WEB_SOURCE_WEIGHTS),
-        ("app", app_counts, APP_SOURCE_WEIGHTS),
+    columns: dict[str, list[np.ndarray]] = {
+        name: []
+        for name in ("person_index", "is_app", "kind", "number", "second", "source", "message")
+    }
+
+    def add(person, is_app, kind, number, second, source, message) -> None:
+        for name, values in zip(
+            columns, (person, is_app, kind, number, second, source, message), strict=True
+        ):
+            columns[name].append(np.broadcast_to(values, len(person)).astype(np.int64))
+
+    for is_app, counts, weights in (
+        (0, web_counts, WEB_SOURCE_WEIGHTS),
+        (1, app_counts, APP_SOURCE_WEIGHTS),
     ):
-        person_index = np.repeat(np.arange(n), counts)
-        m = len(person_index)
-        if platform == "web":
-            cookie_number = rng.integers(0, 3, m) % n_cookies[person_index]
-            visitor = np.char.add(
-                np.char.add(np.char.add("ck", people["person_id"].to_numpy()[person_index]), "-"),
-                cookie_number.astype(str),
-            )
+        person = np.repeat(np.arange(n), counts)
+        m = len(person)
+        if is_app:
+            kind, number = VISITOR_DEVICE, person
         else:
-            visitor = people["device_id"].to_numpy()[person_index].astype(str)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "person_index": person_index,
-                    "platform": platform,
-                    "visitor_id": visitor,
-                    "day": rng.choice(days, size=m, p=day_p),
-                    "second": rng.integers(7 * 3600, 23 * 3600, m),
-                    "source_index": rng.choice(
-                        len(TRAFFIC_SOURCES), size=m, p=weights / weights.sum()
-                    ),
-                    "is_bot": False,
-                }
-            )
-        )
+            kind, number = VISITOR_COOKIE, person * 4 + rng.integers(0, 3, m) % n_cookies[person]
+        second = rng.choice(days, size=m, p=day_p) * 86400 + rng.integers(7 * 3600, 23 * 3600, m)
+        source = rng.choice(len(TRAFFIC_SOURCES), size=m, p=weights / weights.sum())
+        add(person, is_app, kind, number, second, source, -1)
     n_bots = max(2, n // 500)
-    bot_sessions = rng.poisson(30, n_bots)
-    bot_index = np.repeat(np.arange(n_bots), bot_sessions)
-    frames.append(
-        pd.DataFrame(
-            {
-                "person_index": -1,
-                "platform": "web",
-                "visitor_id": np.char.add("bot-", np.char.zfill(bot_index.astype(str), 4)),
-                "day": rng.integers(0, days, len(bot_index)),
-                "second": rng.integers(0, 23 * 3600, len(bot_index)),
-                "source_index": 0,
-                "is_bot": True,
-            }
-        )
+    bot_index = np.repeat(np.arange(n_bots), rng.poisson(30, n_bots))
+    second = rng.integers(0, days, len(bot_index)) * 86400 + rng.integers(
+        0, 23 * 3600, len(bot_index)
     )
-    sessions = pd.concat(frames, ignore_index=True)
-    sessions["start_at"] = day_start(start) + (
-        sessions["day"].to_numpy() * 86400 + sessions["second"].to_numpy()
-    ).astype("timedelta64[s]")
-    sessions = sessions.sort_values(["visitor_id", "start_at"], kind="stable").reset_index(
-        drop=True
+    add(np.full(len(bot_index), -1), 0, VISITOR_BOT, bot_index, second, 0, -1)
+    regular = {name: np.concatenate(values) for name, values in columns.items()}
+    key = _visitor_key(regular["kind"], regular["number"])
+    order = np.lexsort((regular["second"], key))
+    regular = {name: values[order] for name, values in regular.items()}
+    keep = ~_too_close_to_previous(key[order], regular["second"])
+    regular = {name: values[keep] for name, values in regular.items()}
+
+    # email and SMS clicks land in one of the person's browsers; they win over a
+    # regular session of that browser less than 3 hours away
+    click_person = clicks["person_index"].to_numpy()
+    click_second = (
+        (clicks["at"].to_numpy() - day_start(start)).astype("timedelta64[s]").astype(np.int64)
     )
-    same_visitor = sessions["visitor_id"].eq(sessions["visitor_id"].shift())
-    gap = (sessions["start_at"] - sessions["start_at"].shift()).dt.total_seconds()
-    sessions = sessions[~(same_visitor & (gap < 3 * 3600))].reset_index(drop=True)
-    sessions["session_number"] = np.arange(len(sessions))
-    return sessions
+    click_number = click_person * 4 + rng.integers(0, 3, len(clicks)) % n_cookies[click_person]
+    click_key = _visitor_key(np.full(len(clicks), VISITOR_COOKIE), click_number)
+    order = np.lexsort((click_second, click_key))
+    keep = order[~_too_close_to_previous(click_key[order], click_second[order])]
+    landed = {
+        "person_index": click_person[keep],
+        "is_app": np.zeros(len(keep), dtype=np.int64),
+        "kind": np.full(len(keep), VISITOR_COOKIE, dtype=np.int64),
+        "number": click_number[keep],
+        "second": click_second[keep],
+        "source": clicks["source_index"].to_numpy()[keep].astype(np.int64),
+        "message": clicks["message_number"].to_numpy()[keep].astype(np.int64),
+    }
+    stamp = _visitor_key(landed["kind"], landed["number"]) * 1_000_000_000 + landed["second"]
+    regular_stamp = (
+        _visitor_key(regular["kind"], regular["number"]) * 1_000_000_000 + regular["second"]
+    )
+    bounded = np.concatenate([[-(2**62)], stamp, [2**62]])
+    position = np.searchsorted(bounded, regular_stamp)
+    after, before = bounded[position], bounded[position - 1]
+    clear = (after - regular_stamp >= SESSION_GAP_SECONDS) & (
+        regular_stamp - before >= SESSION_GAP_SECONDS
+    )
+    regular = {name: values[clear] for name, values in regular.items()}
+    merged = {name: np.concatenate([regular[name], landed[name]]) for name in regular}
+    key = _visitor_key(merged["kind"], merged["number"])
+    order = np.lexsort((merged["second"], key))
+    merged = {name: values[order] for name, values in merged.items()}
+    key = key[order]
+    m = len(key)
+    first_of_visitor = np.ones(m, dtype=bool)
+    first_of_visitor[1:] = key[1:] != key[:-1]
+    return pd.DataFrame(
+        {
+            "session_number": np.arange(m),
+            "person_index": merged["person_index"],
+            "platform": np.where(merged["is_app"] == 1, "app", "web").astype(object),
+            "visitor_kind": merged["kind"].astype(np.int8),
+            "visitor_number": merged["number"],
+            "start_at": day_start(start) + merged["second"].astype("timedelta64[s]"),
+            "source_index": merged["source"],
+            "message_number": merged["message"],
+            "is_bot": merged["kind"] == VISITOR_BOT,
+            "is_first_of_visitor": first_of_visitor,
+        }
+    )
+
+
+def visitor_ids(sessions: pd.DataFrame, people: pd.DataFrame) -> pa.Array:
+    """The visitor id each session's events carry: cookie, app device id, or bot cookie."""
+    kind = sessions["visitor_kind"].to_numpy()
+    number = sessions["visitor_number"].to_numpy()
+    person = np.where(kind == VISITOR_BOT, 0, np.where(kind == VISITOR_COOKIE, number // 4, number))
+    person_id = text.ids("P", person + 1, 7)
+    cookie = text.join("ck", person_id, "-", pc.cast(pa.array(number % 4), pa.string()))
+    device = text.ids("D", person + 1, 7)
+    bot = text.ids("bot-", number, 4)
+    return pc.case_when(
+        pc.make_struct(pa.array(kind == VISITOR_COOKIE), pa.array(kind == VISITOR_DEVICE)),
+        cookie,
+        device,
+        bot,
+    )
 
 
 def simulate_session_events(
     rng: np.random.Generator, sessions: pd.DataFrame, people: pd.DataFrame, products: pd.DataFrame
 ) -> pd.DataFrame:
-    """Events of every session, a closed funnel, logins and purchases."""
+    """Events of every session in order: a closed funnel, logins and purchases.
+
+    One row per event with numeric columns only (the text is rendered per day
+    partition when the extracts are written): session_number, code (index into
+    EVENT_NAMES), at, is_first, logged_in, sku (product index, -1 for none) and
+    engagement_msec.
+    """
     m = len(sessions)
     is_bot = sessions["is_bot"].to_numpy()
     person_index = sessions["person_index"].to_numpy()
     has_account = np.where(
         person_index >= 0, people["has_account"].to_numpy()[np.maximum(person_index, 0)], False
     )
+    is_app = sessions["platform"].to_numpy() == "app"
     page_views = np.where(is_bot, 15, 1 + rng.poisson(1.6, m))
     view_item = ~is_bot & (rng.random(m) < 0.55)
     add_to_cart = view_item & (rng.random(m) < 0.16)
     checkout = add_to_cart & (rng.random(m) < 0.6)
-    purchase_rate = np.where(sessions["platform"].to_numpy() == "app", 0.45, 0.62)
-    purchase = checkout & has_account & (rng.random(m) < purchase_rate)
+    # account holders finish more checkouts; guests buy on the web only (the app needs an account)
+    purchase_rate = np.where(is_app, 0.28, np.where(has_account, 0.40, 0.20))
+    purchase = checkout & (has_account | ~is_app) & (rng.random(m) < purchase_rate)
     # an account holder logs in on the first visit of every browser or device (and at
     # checkout), so that each cookie and device is linked to the account at least once
-    first_visit = ~sessions["visitor_id"].duplicated().to_numpy()
-    login = has_account & ~is_bot & (purchase | first_visit | (rng.random(m) < 0.3))
-    skus = products["sku"].to_numpy()
-    viewed_sku = skus[rng.choice(len(skus), size=m, p=products["popularity"].to_numpy())]
-    blocks = [
-        (np.repeat(np.arange(m), page_views), None, "page_view"),
-        (np.flatnonzero(login), 0.5, "login"),
-        (np.flatnonzero(view_item), 100.0, "view_item"),
-        (np.flatnonzero(add_to_cart), 101.0, "add_to_cart"),
-        (np.flatnonzero(checkout), 102.0, "begin_checkout"),
-        (np.flatnonzero(purchase), 103.0, "purchase"),
-    ]
-    parts = []
-    for index, position, name in blocks:
-        if position is None:
-            within = np.arange(len(index)) - np.repeat(
-                np.cumsum(page_views) - page_views, page_views
-            )
-            pos = within.astype(float)
-        else:
-            pos = np.full(len(index), position)
-        parts.append(pd.DataFrame({"session_number": index, "position": pos, "event_name": name}))
-    events = (
-        pd.concat(parts, ignore_index=True)
-        .sort_values(["session_number", "position"], kind="stable")
-        .reset_index(drop=True)
-    )
-    first = ~events["session_number"].eq(events["session_number"].shift())
-    gaps = np.where(first, 0, rng.integers(4, 300, len(events)))
-    events["offset_seconds"] = pd.Series(gaps).groupby(events["session_number"]).cumsum().to_numpy()
-    session_index = events["session_number"].to_numpy()
-    events["at"] = sessions["start_at"].to_numpy()[session_index] + events[
-        "offset_seconds"
-    ].to_numpy().astype("timedelta64[s]")
-    events["is_first"] = first.to_numpy()
-    events["logged_in"] = login[session_index] & (events["position"].to_numpy() >= 0.5)
-    item_event = (
-        events["event_name"]
-        .isin(["view_item", "add_to_cart", "begin_checkout", "purchase"])
-        .to_numpy()
-    )
-    events["sku"] = np.where(item_event, viewed_sku[session_index], None)
-    events["engagement_msec"] = np.where(
-        page_views[session_index] == 1,
-        rng.integers(500, 9000, len(events)),
-        rng.integers(3000, 60000, len(events)),
+    first_visit = sessions["is_first_of_visitor"].to_numpy()
+    login = has_account & ~is_bot & ((purchase & has_account) | first_visit | (rng.random(m) < 0.3))
+    viewed_sku = rng.choice(len(products), size=m, p=products["popularity"].to_numpy())
+    # per session: page_view, [login], more page_views, [view_item, add_to_cart, begin_checkout, purchase]
+    items = view_item.astype(np.int64) + add_to_cart + checkout + purchase
+    per_session = page_views + login + items
+    session = np.repeat(np.arange(m), per_session)
+    starts = np.cumsum(per_session) - per_session
+    within = np.arange(len(session)) - starts[session]
+    logged = login[session].astype(np.int64)
+    views = page_views[session]
+    code = np.where(
+        within == 0,
+        PAGE_VIEW,
+        np.where(
+            (logged == 1) & (within == 1),
+            LOGIN,
+            np.where(within < views + logged, PAGE_VIEW, VIEW_ITEM + within - views - logged),
+        ),
+    ).astype(np.int8)
+    gaps = np.where(within == 0, 0, rng.integers(4, 300, len(session)))
+    running = np.cumsum(gaps)
+    offset = running - running[starts][session]
+    is_item = code >= VIEW_ITEM
+    events = pd.DataFrame(
+        {
+            "session_number": session,
+            "code": code,
+            "at": sessions["start_at"].to_numpy()[session] + offset.astype("timedelta64[s]"),
+            "is_first": within == 0,
+            "logged_in": login[session] & (within >= 1),
+            "sku": np.where(is_item, viewed_sku[session], -1).astype(np.int16),
+            "engagement_msec": np.where(
+                views == 1,
+                rng.integers(500, 9000, len(session)),
+                rng.integers(3000, 60000, len(session)),
+            ),
+        }
     )
     sessions["has_purchase"] = purchase
-    sessions["is_engaged"] = ~is_bot & (
-        (page_views + view_item + add_to_cart + checkout + purchase + login >= 2) | purchase
-    )
-    sessions["viewed_sku"] = viewed_sku
+    sessions["viewed_sku"] = products["sku"].to_numpy()[viewed_sku]
     sessions["has_login"] = login
     return events
 
@@ -394,9 +536,12 @@ def order_lines_for(
         reference,
         discount_share,
     )
-    lines["order_line_id"] = np.char.add(
-        np.char.add(lines["order_id"].to_numpy().astype(str), "-"),
-        lines["line_number"].astype(str).to_numpy(),
+    lines["order_line_id"] = as_numpy(
+        join(
+            text.strings(lines["order_id"]),
+            "-",
+            pc.cast(pa.array(lines["line_number"].to_numpy()), pa.string()),
+        )
     )
     return lines
 
@@ -465,7 +610,18 @@ def simulate(scale: float, days: int, start: dt.date, seed: int) -> World:
     reference = load_reference_for(rngs[0])
     n_people = max(60, int(round(PEOPLE_PER_SCALE * scale)))
     people = simulate_people(rngs[1], n_people)
-    sessions = simulate_sessions(rngs[2], people, days, start)
+    sends, engagements = simulate_messaging(rngs[12], people, days, start)
+    click = engagements[engagements["type"] == "click"]
+    click_channel = sends["channel"].to_numpy()[click["message_number"].to_numpy()]
+    clicks = pd.DataFrame(
+        {
+            "person_index": sends["person"].to_numpy()[click["message_number"].to_numpy()],
+            "at": click["at"].to_numpy(),
+            "source_index": np.where(click_channel == "email", EMAIL_SOURCE, SMS_SOURCE),
+            "message_number": click["message_number"].to_numpy(),
+        }
+    )
+    sessions = simulate_sessions(rngs[2], people, days, start, clicks)
     events = simulate_session_events(rngs[3], sessions, people, reference.products)
     t0 = day_start(start)
     end = t0 + np.timedelta64(days * 86400, "s")
@@ -473,7 +629,7 @@ def simulate(scale: float, days: int, start: dt.date, seed: int) -> World:
 
     # ---- web and app orders, from purchase sessions
     purchase_sessions = sessions[sessions["has_purchase"]].reset_index(drop=True)
-    purchase_events = events[events["event_name"] == "purchase"].reset_index(drop=True)
+    purchase_events = events[events["code"] == PURCHASE].reset_index(drop=True)
     online = pd.DataFrame(
         {
             "person_index": purchase_sessions["person_index"].to_numpy(),
@@ -641,6 +797,8 @@ def simulate(scale: float, days: int, start: dt.date, seed: int) -> World:
     world.tables["_mp"] = mp
     world.tables["_end"] = end  # type: ignore[assignment]
     world.tables["_rngs"] = rngs  # type: ignore[assignment]
+    world.tables["_sends"] = sends
+    world.tables["_engagements"] = engagements
     return world
 
 
