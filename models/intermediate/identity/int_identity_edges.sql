@@ -1,10 +1,22 @@
 -- Every pair of identifiers seen together in one record, with the record it came from.
 -- A record that carries a single identifier gives a self-edge, so that it still maps to a node.
+-- Links that a record makes by naming another record are edges of the naming record: a
+-- purchase event names its order (guest checkouts included), an email or SMS click lands
+-- with the message id the email service provider appends to every tracked link (msg_id),
+-- a loyalty points entry names the order it credits (marketplace orders included), a store
+-- return with a scanned card names the order it returns (bought in any channel), and a
+-- support ticket the order it is about (marketplace buyers often write from their own address).
 
 with
 
 web_events as (
-    select event_id, user_pseudo_id, user_id from {{ ref('stg_web_analytics__events') }}
+    select
+        event_id,
+        user_pseudo_id,
+        user_id,
+        transaction_id,
+        nullif({{ dbt.split_part(dbt.split_part('page_location', "'msg_id='", 2), "'&'", 1) }}, '') as clicked_message_id
+    from {{ ref('stg_web_analytics__events') }}
 ),
 
 app_events as (
@@ -49,7 +61,7 @@ phone_orders as (
 ),
 
 tickets as (
-    select ticket_id, requester_email_hash from {{ ref('stg_support__tickets') }}
+    select ticket_id, requester_email_hash, order_ref from {{ ref('stg_support__tickets') }}
 ),
 
 survey_responses as (
@@ -64,6 +76,38 @@ loyalty_members as (
     select member_id, card_number, email_hash, phone_hash from {{ ref('stg_loyalty__members') }}
 ),
 
+store_returns as (
+    select return_id, loyalty_card_number, original_order_ref from {{ ref('stg_store_pos__returns') }}
+),
+
+points_entries as (
+    select ledger_entry_id, card_number, order_ref from {{ ref('stg_loyalty__points_ledger_entries') }}
+),
+
+order_owners as (
+
+    -- the strongest identifier each order carries, by order reference
+    select
+        order_id as order_ref,
+        coalesce({{ identity_node('account', 'customer_account_id') }}, {{ identity_node('email', 'email_hash') }}) as owner_node
+    from shop_orders
+
+    union all
+
+    select
+        marketplace_order_id as order_ref,
+        {{ identity_node('marketplace_buyer', 'buyer_id') }} as owner_node
+    from marketplace_orders
+
+    union all
+
+    select
+        transaction_id as order_ref,
+        coalesce({{ identity_node('loyalty', 'loyalty_card_number') }}, {{ identity_node('email', 'receipt_email_hash') }}, {{ identity_node('card', 'card_fingerprint_hash') }}) as owner_node
+    from pos_transactions
+
+),
+
 pairs as (
 
     select
@@ -73,6 +117,33 @@ pairs as (
         {{ identity_node('cookie', 'user_pseudo_id') }} as node_a,
         coalesce({{ identity_node('account', 'user_id') }}, {{ identity_node('cookie', 'user_pseudo_id') }}) as node_b
     from web_events
+
+    union all
+
+    select
+        'web_analytics' as source_system,
+        'events' as source_table,
+        web_events.event_id as source_record_id,
+        {{ identity_node('cookie', 'web_events.user_pseudo_id') }} as node_a,
+        order_owners.owner_node as node_b
+    from web_events
+    inner join order_owners
+        on web_events.transaction_id = order_owners.order_ref
+
+    union all
+
+    select
+        'web_analytics' as source_system,
+        'events' as source_table,
+        web_events.event_id as source_record_id,
+        {{ identity_node('cookie', 'web_events.user_pseudo_id') }} as node_a,
+        case
+            when message_sends.message_channel = 'sms' then {{ identity_node('phone', 'message_sends.recipient_hash') }}
+            else {{ identity_node('email', 'message_sends.recipient_hash') }}
+        end as node_b
+    from web_events
+    inner join message_sends
+        on web_events.clicked_message_id = message_sends.message_id
 
     union all
 
@@ -237,6 +308,18 @@ pairs as (
     union all
 
     select
+        'support' as source_system,
+        'tickets' as source_table,
+        tickets.ticket_id as source_record_id,
+        {{ identity_node('email', 'tickets.requester_email_hash') }} as node_a,
+        order_owners.owner_node as node_b
+    from tickets
+    inner join order_owners
+        on tickets.order_ref = order_owners.order_ref
+
+    union all
+
+    select
         'surveys' as source_system,
         'responses' as source_table,
         response_id as source_record_id,
@@ -273,6 +356,30 @@ pairs as (
         {{ identity_node('loyalty', 'card_number') }} as node_a,
         coalesce({{ identity_node('phone', 'phone_hash') }}, {{ identity_node('loyalty', 'card_number') }}) as node_b
     from loyalty_members
+
+    union all
+
+    select
+        'loyalty' as source_system,
+        'points_ledger' as source_table,
+        points_entries.ledger_entry_id as source_record_id,
+        {{ identity_node('loyalty', 'points_entries.card_number') }} as node_a,
+        order_owners.owner_node as node_b
+    from points_entries
+    inner join order_owners
+        on points_entries.order_ref = order_owners.order_ref
+
+    union all
+
+    select
+        'store_pos' as source_system,
+        'returns' as source_table,
+        store_returns.return_id as source_record_id,
+        {{ identity_node('loyalty', 'store_returns.loyalty_card_number') }} as node_a,
+        order_owners.owner_node as node_b
+    from store_returns
+    inner join order_owners
+        on store_returns.original_order_ref = order_owners.order_ref
 
 ),
 

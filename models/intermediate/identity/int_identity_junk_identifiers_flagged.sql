@@ -2,6 +2,8 @@
 -- junk_identifiers seed (matched after the same normalisation and hashing as
 -- staging), and identifiers shared by more distinct accounts, loyalty cards,
 -- CRM contacts or marketplace buyers than var('identity_max_anchors_per_identifier').
+-- var('identity_block_listed_junk') false (and a huge anchor limit) turns the blocking off,
+-- to measure what it costs.
 
 with
 
@@ -75,7 +77,9 @@ flagged as (
 
     select node_id, reason as block_reason, cast(null as bigint) as anchor_count
     from listed
-    where node_id is not null
+    where
+        node_id is not null
+        and {{ var('identity_block_listed_junk') }}
 
     union all
 

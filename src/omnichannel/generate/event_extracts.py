@@ -33,7 +33,7 @@ PLATFORM_CAMPAIGNS = {
     "google_ads": ["CMP-SEARCH-BRAND", "CMP-SEARCH-GENERIC"],
     "meta": ["CMP-SOCIAL-PROSPECT", "CMP-SOCIAL-RETARGET"],
     "display_network": ["CMP-DISPLAY-SEASON"],
-    "email": ["CMP-EMAIL-NEWSLETTER"],
+    "email": ["CMP-EMAIL-NEWSLETTER", "CMP-EMAIL-OPTIN"],
     "sms": ["CMP-SMS-OFFERS"],
 }
 AD_PLATFORMS = ("google_ads", "meta", "display_network")
@@ -43,14 +43,24 @@ BOT_AGENT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.
 HUMAN_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36"
 
 
-CAMPAIGN_BY_SOURCE = pa.array(
-    [
-        PLATFORM_CAMPAIGNS[t[3]][parity] if t[3] in PLATFORM_CAMPAIGNS else None
-        for t in TRAFFIC_SOURCES
-        for parity in (0, -1)
-    ],
-    pa.string(),
-)
+CAMPAIGN_IDS = [c for ids in PLATFORM_CAMPAIGNS.values() for c in ids]
+CAMPAIGN_BY_SOURCE = pa.array(CAMPAIGN_IDS, pa.string())
+
+
+def campaign_codes(sessions: pd.DataFrame, sends: pd.DataFrame) -> np.ndarray:
+    """Index into CAMPAIGN_IDS of each session's campaign (-1 for none): the send's campaign
+    for an email or SMS click; search and social sessions alternate between the platform's
+    two campaigns."""
+    platform = np.array([t[3] for t in TRAFFIC_SOURCES], dtype=object)[sessions["source_index"]]
+    parity = sessions["session_number"].to_numpy() % 2
+    code = np.full(len(sessions), -1)
+    for name in AD_PLATFORMS:
+        ids = PLATFORM_CAMPAIGNS[name]
+        chosen = np.array([CAMPAIGN_IDS.index(ids[0]), CAMPAIGN_IDS.index(ids[-1])])
+        code = np.where(platform == name, chosen[parity], code)
+    message = sessions["message_number"].to_numpy()
+    of_send = pd.Index(CAMPAIGN_IDS).get_indexer(sends["campaign_id"].to_numpy())
+    return np.where(message >= 0, of_send[np.maximum(message, 0)], code)
 
 
 def message_ids(numbers: np.ndarray) -> pa.Array:
@@ -104,9 +114,8 @@ def session_text(world: World) -> SessionText:
     source = sessions["source_index"].to_numpy()
     person = sessions["person_index"].to_numpy()
     platform_of_source = np.array([t[3] for t in TRAFFIC_SOURCES], dtype=object)[source]
-    # search and social sessions alternate between the platform's two campaigns
-    campaign_code = source * 2 + number % 2
-    campaign = CAMPAIGN_BY_SOURCE.take(pa.array(campaign_code))
+    campaign_code = campaign_codes(sessions, world.tables["_sends"])
+    campaign = text.take(CAMPAIGN_BY_SOURCE, campaign_code)
     is_paid = np.isin(platform_of_source, AD_PLATFORMS)
     gclid = text.take(text.ids("GCL", number, 9), number, is_paid)
     query = tracked_link(source, campaign, sessions["message_number"].to_numpy())

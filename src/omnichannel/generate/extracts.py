@@ -19,7 +19,14 @@ from omnichannel.generate.event_extracts import (
     session_text,
     tracked_link,
 )
-from omnichannel.generate.world import EMAIL_SOURCE, SMS_SOURCE, WAREHOUSE_ID, World, iso_utc
+from omnichannel.generate.world import (
+    EMAIL_SOURCE,
+    SMS_SOURCE,
+    WAREHOUSE_ID,
+    World,
+    _ids,
+    iso_utc,
+)
 
 CAMPAIGNS = pd.DataFrame(
     {
@@ -31,6 +38,7 @@ CAMPAIGNS = pd.DataFrame(
             "CMP-DISPLAY-SEASON",
             "CMP-EMAIL-NEWSLETTER",
             "CMP-SMS-OFFERS",
+            "CMP-EMAIL-OPTIN",
         ],
         "campaign_name": [
             "Search brand",
@@ -40,10 +48,29 @@ CAMPAIGNS = pd.DataFrame(
             "Display seasonal",
             "Weekly newsletter",
             "SMS offers",
+            "Newsletter sign-up confirmation",
         ],
-        "platform": ["google_ads", "google_ads", "meta", "meta", "display_network", "email", "sms"],
-        "campaign_type": ["search", "search", "social", "social", "display", "email", "sms"],
-        "target_channel": ["brand", "web", "web", "app", "store", "web", "store"],
+        "platform": [
+            "google_ads",
+            "google_ads",
+            "meta",
+            "meta",
+            "display_network",
+            "email",
+            "sms",
+            "email",
+        ],
+        "campaign_type": [
+            "search",
+            "search",
+            "social",
+            "social",
+            "display",
+            "email",
+            "sms",
+            "email",
+        ],
+        "target_channel": ["brand", "web", "web", "app", "store", "web", "store", "web"],
     }
 )
 CPC_EUR = {"google_ads": 0.45, "meta": 0.35, "display_network": 0.25}
@@ -780,10 +807,12 @@ def build_relationship_extracts(world: World, out: dict[str, pd.DataFrame]) -> N
     out["support.tickets"] = pd.DataFrame(
         {
             "ticket_id": ticket_id,
+            # about half of the marketplace buyers write from their own address, not the relay
             "requester_email": _email_as_typed(
                 rng,
                 np.where(
-                    ticketed["order_channel"].to_numpy() == "marketplace",
+                    (ticketed["order_channel"].to_numpy() == "marketplace")
+                    & (rng.random(len(ticketed)) < 0.5),
                     people["masked_email"].to_numpy()[t_person],
                     people["email"].to_numpy()[t_person],
                 ).astype(str),
@@ -814,54 +843,101 @@ def build_relationship_extracts(world: World, out: dict[str, pd.DataFrame]) -> N
     )
 
     # ---------------------------------------------------------------- surveys
+    # CSAT after an order, a support ticket, a support call and a lead follow-up (so non-buyers
+    # answer too); NPS after some orders and in a quarterly relationship survey of everyone
+    # who gave an email. Who is a buyer is decided later, from the true orders (truth.py).
     buyers = orders[(orders["person_index"] >= 0) & ~orders["is_cancelled"]]
-    csat = buyers[rng.random(len(buyers)) < 0.15]
-    c_at = csat["ordered_at"].to_numpy().astype("datetime64[s]") + rng.integers(
-        2 * 86400, 6 * 86400, len(csat)
-    ).astype("timedelta64[s]")
-    nps_people = rng.choice(
-        len(people),
-        size=max(1, int(len(people) * 0.08 * world.days / 365)),
-        replace=len(people) * 0.08 * world.days / 365 >= len(people),
-    )
-    n_at = start_s + rng.integers(0, world.days * 86400, len(nps_people)).astype("timedelta64[s]")
-    s_person = np.concatenate([csat["person_index"].to_numpy(), nps_people])
-    s_at = np.concatenate([c_at, n_at])
-    kind = np.concatenate([np.full(len(csat), "csat"), np.full(len(nps_people), "nps")])
+    about_order = buyers[rng.random(len(buyers)) < 0.15]
+    nps_order = buyers[rng.random(len(buyers)) < 0.05]
+    support_calls = np.flatnonzero(out["call_centre.calls"]["reason"].to_numpy() != "order")
+    rated_calls = support_calls[rng.random(len(support_calls)) < 0.35]
+    rated_tickets = np.flatnonzero(solved & (rng.random(len(solved)) < 0.35))
+    leads = out["crm.leads"]
+    rated_leads = np.flatnonzero(rng.random(len(leads)) < 0.25)
+    quarters = np.arange(45, world.days, 91)
+    panel = np.flatnonzero(people["email_known"].to_numpy())
+    wave, answered = np.nonzero(rng.random((len(quarters), len(panel))) < 0.08)
+    calls = out["call_centre.calls"]
+    parts = [
+        # (survey type, person, touched at, touchpoint channel, touchpoint ref, stage)
+        (
+            "csat",
+            about_order["person_index"].to_numpy(),
+            about_order["ordered_at"].to_numpy(),
+            about_order["order_channel"].to_numpy(),
+            about_order["order_id"].to_numpy(),
+            "purchase",
+        ),
+        (
+            "nps",
+            nps_order["person_index"].to_numpy(),
+            nps_order["ordered_at"].to_numpy(),
+            nps_order["order_channel"].to_numpy(),
+            nps_order["order_id"].to_numpy(),
+            "purchase",
+        ),
+        (
+            "csat",
+            t_person[rated_tickets],
+            r_at[rated_tickets],
+            np.full(len(rated_tickets), "support"),
+            ticket_id[rated_tickets],
+            "service",
+        ),
+        (
+            "csat",
+            calls["_person"].to_numpy()[rated_calls],
+            call_at[rated_calls],
+            np.full(len(rated_calls), "phone"),
+            calls["call_id"].to_numpy()[rated_calls],
+            "service",
+        ),
+        (
+            "csat",
+            leads["_person"].to_numpy()[rated_leads],
+            created[rated_leads],
+            np.full(len(rated_leads), "phone"),
+            leads["lead_id"].to_numpy()[rated_leads],
+            "consideration",
+        ),
+        (
+            "nps",
+            panel[answered],
+            (start_s + (quarters[wave] * 86400).astype("timedelta64[s]")),
+            np.full(len(answered), "web"),
+            np.full(len(answered), None),
+            "loyalty",
+        ),
+    ]
+    kind = np.concatenate([np.full(len(p[1]), p[0]) for p in parts])
+    s_person = np.concatenate([p[1] for p in parts]).astype(np.int64)
+    touched = np.concatenate([np.asarray(p[2]).astype("datetime64[s]") for p in parts])
+    s_at = touched + rng.integers(3600, 5 * 86400, len(s_person)).astype("timedelta64[s]")
     omni = people["is_omnichannel_prone"].to_numpy()[s_person]
     csat_score = np.clip(np.round(rng.normal(np.where(omni, 4.2, 3.8), 0.9)), 1, 5)
     nps_score = np.clip(np.round(rng.normal(np.where(omni, 8.0, 6.8), 2.0)), 0, 10)
-    keep = s_at < end_s
     with_email = rng.random(len(s_person)) < 0.7
-    out["surveys.responses"] = pd.DataFrame(
+    account = people["account_id"].to_numpy()[s_person]
+    # answered through an emailed link (the email) or logged in (the account)
+    with_email = with_email | pd.isna(account)
+    responses = pd.DataFrame(
         {
-            "response_id": np.char.add(
-                "SV", np.char.zfill(np.arange(len(s_person)).astype(str), 8)
-            ),
+            "response_id": _ids("SV", np.arange(len(s_person)), 8),
             "survey_type": kind,
             "score": np.where(kind == "csat", csat_score, nps_score).astype(np.int64),
             "respondent_email": np.where(
                 with_email, _email_as_typed(rng, people["email"].to_numpy()[s_person]), None
             ),
-            "customer_account_id": np.where(
-                ~with_email, people["account_id"].to_numpy()[s_person], None
-            ),
-            "touchpoint_channel": np.concatenate(
-                [csat["order_channel"].to_numpy(), np.full(len(nps_people), "web")]
-            ),
-            "touchpoint_ref": np.concatenate(
-                [csat["order_id"].to_numpy(), np.full(len(nps_people), None)]
-            ),
-            "journey_stage": np.where(kind == "csat", "purchase", "loyalty"),
+            "customer_account_id": np.where(~with_email, account, None),
+            "touchpoint_channel": np.concatenate([p[3] for p in parts]),
+            "touchpoint_ref": np.concatenate([p[4] for p in parts]),
+            "journey_stage": np.concatenate([np.full(len(p[1]), p[5]) for p in parts]),
             "responded_ts": iso_utc(s_at),
             "_date": s_at.astype("datetime64[D]"),
             "_person": s_person,
         }
-    )[keep]
-    # responses without any identifier cannot be attributed: give them the account id
-    responses = out["surveys.responses"]
-    orphan = responses["respondent_email"].isna() & responses["customer_account_id"].isna()
-    out["surveys.responses"] = responses[~orphan].reset_index(drop=True)
+    )
+    out["surveys.responses"] = responses[(s_at < end_s) & (s_person >= 0)].reset_index(drop=True)
 
     # ---------------------------------------------------------------- messaging
     sends = world.tables["_sends"]

@@ -92,7 +92,9 @@ def day_start(start: dt.date) -> np.datetime64:
 def simulate_people(rng: np.random.Generator, n: int) -> pd.DataFrame:
     person = np.arange(1, n + 1)
     country = COUNTRIES[rng.choice(4, size=n, p=COUNTRY_WEIGHTS)]
-    has_account = rng.random(n) < 0.55
+    # how much a person shops and browses; frequent visitors are the ones who open an account
+    activity = rng.lognormal(0.0, 0.6, n)
+    has_account = rng.random(n) < 1.0 - np.exp(-0.8 * activity)
     has_app = has_account & (rng.random(n) < 0.45)
     loyalty = rng.random(n) < 0.35
     marketplace_buyer = rng.random(n) < 0.22
@@ -178,7 +180,7 @@ def simulate_people(rng: np.random.Generator, n: int) -> pd.DataFrame:
             "first_name": first,
             "last_name": last,
             "is_omnichannel_prone": omni,
-            "activity": rng.lognormal(0.0, 0.6, n),
+            "activity": activity,
             "accepts_email": rng.random(n) < 0.6,
             "accepts_sms": rng.random(n) < 0.3,
         }
@@ -195,42 +197,62 @@ def simulate_messaging(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Newsletter and SMS sends, and what the recipients do with them.
 
-    A weekly newsletter goes to about half of the people who gave an email and
-    accept marketing, an SMS offer monthly to about half of those who accept SMS.
-    Recipients open (email), click (about 4.5% of emails, 8% of SMS) and
+    A weekly newsletter goes to everyone who gave an email and accepts marketing
+    (a few skipped weeks aside), an SMS offer monthly to about half of those who accept SMS.
+    Recipients open (email), click (about 4.5% of newsletters, 8% of SMS) and
     unsubscribe; a click opens a web session (see `simulate_sessions`).
     """
     t0 = day_start(start)
     reachable = np.flatnonzero(
         people["email_known"].to_numpy() & people["accepts_email"].to_numpy()
     )
+    # a quarter of the subscribers sign up during the period: double opt-in, so a
+    # confirmation email goes out at once and only those who click it get the newsletter
+    joins = rng.random(len(reachable)) < 0.25
+    joined_day = np.where(joins, rng.integers(0, days, len(reachable)), -1)
+    confirmed = ~joins | (rng.random(len(reachable)) < 0.9)
     weeks = np.arange(0, days, 7)
-    week, who = np.nonzero(rng.random((len(weeks), len(reachable))) < 0.5)
+    week, who = np.nonzero(
+        (rng.random((len(weeks), len(reachable))) < 0.9)
+        & (weeks[:, None] > joined_day[None, :])
+        & confirmed[None, :]
+    )
+    optin = np.flatnonzero(joins)
+    optin_at = t0 + (
+        joined_day[optin] * 86400 + rng.integers(8 * 3600, 22 * 3600, len(optin))
+    ).astype("timedelta64[s]")
     sms_people = np.flatnonzero(people["accepts_sms"].to_numpy())
     months = np.arange(3, days, 30)
     month, sms_who = np.nonzero(rng.random((len(months), len(sms_people))) < 0.5)
     sends = pd.DataFrame(
         {
-            "person": np.concatenate([reachable[who], sms_people[sms_who]]),
+            "person": np.concatenate([reachable[optin], reachable[who], sms_people[sms_who]]),
             "campaign_id": np.repeat(
-                ["CMP-EMAIL-NEWSLETTER", "CMP-SMS-OFFERS"], [len(who), len(sms_who)]
+                ["CMP-EMAIL-OPTIN", "CMP-EMAIL-NEWSLETTER", "CMP-SMS-OFFERS"],
+                [len(optin), len(who), len(sms_who)],
             ),
-            "channel": np.repeat(["email", "sms"], [len(who), len(sms_who)]),
+            "channel": np.repeat(["email", "email", "sms"], [len(optin), len(who), len(sms_who)]),
             "at": np.concatenate(
                 [
+                    optin_at,
                     t0 + (weeks[week] * 86400 + 9 * 3600).astype("timedelta64[s]"),
                     t0 + (months[month] * 86400 + 11 * 3600).astype("timedelta64[s]"),
                 ]
             ),
         }
     )
+    is_optin = np.zeros(len(sends), dtype=bool)
+    is_optin[: len(optin)] = True
     n = len(sends)
     is_email = sends["channel"].to_numpy() == "email"
     opened = is_email & (rng.random(n) < 0.30)
     clicked = (opened | ~is_email) & (rng.random(n) < np.where(is_email, 0.15, 0.08))
-    unsub = opened & (rng.random(n) < 0.01)
+    # the confirmation: opened by everyone who signed up, clicked by those who confirm
+    opened[: len(optin)] = True
+    clicked[: len(optin)] = confirmed[optin]
+    unsub = opened & ~is_optin & (rng.random(n) < 0.01)
     sent_at = sends["at"].to_numpy()
-    click_delay = rng.integers(20 * 60, 6 * 3600, n)
+    click_delay = np.where(is_optin, rng.integers(60, 1800, n), rng.integers(20 * 60, 6 * 3600, n))
     parts = []
     for mask, kind, delay in (
         (opened, "open", np.full(n, 600)),
@@ -287,7 +309,8 @@ def simulate_sessions(
     activity = people["activity"].to_numpy()
     web_counts = rng.poisson(16.0 * activity * days / 365.0)
     app_counts = rng.poisson(14.0 * activity * days / 365.0) * people["has_app"].to_numpy()
-    n_cookies = rng.integers(1, 4, n)
+    # browsers per person (1-3): the more someone browses, the more devices they use
+    n_cookies = np.minimum(1 + rng.poisson(0.5 * activity), 3)
     columns: dict[str, list[np.ndarray]] = {
         name: []
         for name in ("person_index", "is_app", "kind", "number", "second", "source", "message")
@@ -418,7 +441,7 @@ def simulate_session_events(
     add_to_cart = view_item & (rng.random(m) < 0.16)
     checkout = add_to_cart & (rng.random(m) < 0.6)
     # account holders finish more checkouts; guests buy on the web only (the app needs an account)
-    purchase_rate = np.where(is_app, 0.28, np.where(has_account, 0.40, 0.20))
+    purchase_rate = np.where(is_app, 0.28, np.where(has_account, 0.36, 0.30))
     purchase = checkout & (has_account | ~is_app) & (rng.random(m) < purchase_rate)
     # an account holder logs in on the first visit of every browser or device (and at
     # checkout), so that each cookie and device is linked to the account at least once
