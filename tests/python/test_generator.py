@@ -115,6 +115,7 @@ def test_kpis_have_the_planted_shape(fixture_world):
         "returning_visit_rate_web",
         "returning_visit_rate_app",
         "csat_buyers",
+        "csat_non_buyers",
         "nps_buyers",
         "nps_non_buyers",
         "ropo_share_of_store_sales",
@@ -139,12 +140,50 @@ def test_kpis_have_the_planted_shape(fixture_world):
                 assert kpi["value"] == pytest.approx(kpi["numerator"] / kpi["denominator"])
     assert 0.28 <= kpis["store_conversion_rate"]["value"] <= 0.37
     assert set(kpis["net_sales_eur_by_channel"]) == {"web", "app", "store", "marketplace", "phone"}
+    # buyers and non-buyers both answer CSAT and NPS surveys
+    for name in ("csat_buyers", "csat_non_buyers", "nps_buyers", "nps_non_buyers"):
+        assert kpis[name]["denominator"] >= 5, name
+    # the fixture world is shorter than a year: no first order is 365 days old yet
+    assert kpis["repeat_purchase_rate"]["value"] is None
 
 
-def test_web_conversion_is_one_to_two_percent_at_demo_scale(tmp_path):
+def test_repeat_purchase_rate_needs_a_world_longer_than_a_year(tmp_path):
+    generate_world(
+        0.02, 400, dt.date(2024, 1, 1), 3, tmp_path / "raw", tmp_path / "truth", show_progress=False
+    )
+    kpi = json.loads((tmp_path / "truth" / "kpis.json").read_text())["repeat_purchase_rate"]
+    # only people whose first order falls in the first 35 days are old enough
+    assert 20 <= kpi["denominator"] <= 200
+    assert 0.3 <= kpi["value"] <= 0.95
+
+
+def test_every_tracked_click_lands_with_a_message_of_its_recipient(fixture_world):
+    raw, truth = fixture_world.raw_dir, fixture_world.truth_dir
+    events = read_table(raw, "web_analytics", "events")
+    landed = events[events["page_location"].str.contains("msg_id=", regex=False, na=False)]
+    landed = landed.assign(
+        message_id=landed["page_location"].str.extract(r"msg_id=(MSG\d+)", expand=False)
+    )
+    sends = read_table(raw, "messaging", "sends")
+    records = pd.read_parquet(truth / "source_records.parquet").set_index(
+        ["source_system", "source_table", "source_record_id"]
+    )["person_id"]
+    clicker = records.reindex(
+        [("web_analytics", "events", event_id) for event_id in landed["event_id"]]
+    ).to_numpy()
+    recipient = records.reindex(
+        [("messaging", "sends", message_id) for message_id in landed["message_id"]]
+    ).to_numpy()
+    assert len(landed) >= 20
+    assert landed["message_id"].isin(sends["message_id"]).all()
+    assert (clicker == recipient).all()
+
+
+def test_web_and_app_conversion_are_one_to_two_percent_at_demo_scale(tmp_path):
     generate_world(
         0.3, 60, dt.date(2025, 1, 1), 42, tmp_path / "raw", tmp_path / "truth", show_progress=False
     )
     kpis = json.loads((tmp_path / "truth" / "kpis.json").read_text())
     assert 0.01 <= kpis["web_conversion_rate"]["value"] <= 0.02
+    assert 0.01 <= kpis["app_conversion_rate"]["value"] <= 0.02
     assert 0.30 <= kpis["store_conversion_rate"]["value"] <= 0.35

@@ -42,9 +42,11 @@ def test_pairwise_precision_and_recall(scored):
     precision = true_positive / pair_count(scored.groupby("predicted").size())
     recall = true_positive / pair_count(scored.groupby("person_id").size())
     assert precision >= 0.995, precision
-    # Recall is bounded by people who browse on cookies they never log in with:
-    # nothing in any extract links those cookies to their other records.
-    assert recall >= 0.80, recall
+    # The fixture world reaches 0.951 (the demo world, scale 1 over 365 days: 0.973).
+    # What stays apart is what no extract links: browsers of people who never log in,
+    # never click a tracked email or SMS link and never buy online, and marketplace
+    # orders of buyers who are not loyalty members and never write to support.
+    assert recall >= 0.94, recall
 
 
 def test_junk_identifiers_are_blocked_and_never_join_people(warehouse, scored):

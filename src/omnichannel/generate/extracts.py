@@ -854,7 +854,7 @@ def build_relationship_extracts(world: World, out: dict[str, pd.DataFrame]) -> N
     rated_tickets = np.flatnonzero(solved & (rng.random(len(solved)) < 0.35))
     leads = out["crm.leads"]
     rated_leads = np.flatnonzero(rng.random(len(leads)) < 0.25)
-    quarters = np.arange(45, world.days, 91)
+    quarters = np.arange(30, world.days, 91)
     panel = np.flatnonzero(people["email_known"].to_numpy())
     wave, answered = np.nonzero(rng.random((len(quarters), len(panel))) < 0.08)
     calls = out["call_centre.calls"]
