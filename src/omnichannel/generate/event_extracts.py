@@ -303,8 +303,10 @@ def render_web(
         "user_id": common["user_id"],
         "ga_session_id": pa.array(st.start_seconds[s]),
         # the landing page (with its tracked query) of the session, then product pages
-        "page_location": pc.if_else(
-            pa.array(first), st.landing.take(pa.array(s)), text.coded(ev.paths, ev.sku[rows] + 1)
+        "page_location": pc.replace_with_mask(
+            ev.paths.take(pa.array(ev.sku[rows] + 1)),
+            pa.array(first),
+            st.landing.take(pa.array(s[first])),
         ),
         "page_referrer": text.coded(
             ev.referrers, np.where(first, st.source[s], len(TRAFFIC_SOURCES))
