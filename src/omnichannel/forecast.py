@@ -14,6 +14,7 @@ import os
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 SERIES_KEYS = ["sku", "location_id", "channel"]
 SEASON_WEEKS = 52
@@ -65,6 +66,22 @@ def _seasonal_naive(train: pd.DataFrame, targets: pd.DataFrame) -> pd.Series:
     return pd.Series(np.where(np.isnan(seasonal), fallback, seasonal), index=targets.index)
 
 
+def _empty_frame(columns: list[str]) -> pd.DataFrame:
+    """No rows, but typed like a full result (a world too short to forecast): an untyped
+    empty column would reach DuckDB as INTEGER and break the marts' contracts."""
+    dtypes: dict[str, object] = {
+        "week_start_date": pd.ArrowDtype(pa.date32()),
+        "cutoff_week_start_date": pd.ArrowDtype(pa.date32()),
+        "horizon_week": "int64",
+    }
+    return pd.DataFrame(
+        {
+            name: pd.Series(dtype=dtypes.get(name, "string" if name in SERIES_KEYS else "float64"))
+            for name in columns
+        }
+    )
+
+
 def forecast_demand(history: pd.DataFrame, horizon: int) -> pd.DataFrame:
     """Forecast `horizon` weeks after the last week of `history` for every series.
 
@@ -73,9 +90,7 @@ def forecast_demand(history: pd.DataFrame, horizon: int) -> pd.DataFrame:
     """
     train = _to_long(history)
     if train.empty:
-        return pd.DataFrame(
-            columns=[*SERIES_KEYS, "week_start_date", "forecast_units", "baseline_units"]
-        )
+        return _empty_frame([*SERIES_KEYS, "week_start_date", "forecast_units", "baseline_units"])
     predicted = _fit_predict(train, horizon)
     predicted["baseline_units"] = _seasonal_naive(train, predicted)
     out = _split_id(predicted).rename(columns={"ds": "week_start_date"})
@@ -120,7 +135,7 @@ def backtest_demand(history: pd.DataFrame, horizon: int, step: int, windows: int
     weeks = sorted(data["ds"].unique())
     cutoffs, horizon = backtest_cutoffs(weeks, horizon, step, windows)
     if not cutoffs:
-        return pd.DataFrame(columns=columns)
+        return _empty_frame(columns)
     frames = []
     for cutoff in cutoffs:
         train = data[data["ds"] <= cutoff]
