@@ -11,8 +11,9 @@ tomorrow is audited without touching this module:
   unique (``unique`` and ``unique_combination_of_columns`` tests,
   ``primary_key`` constraints), every ``not_null`` column has no null; a
   mart that declares no key fails;
-- **ranges**: ``*_rate`` / ``*_share`` in [0, 1]; ``*_numerator`` /
-  ``*_denominator`` not negative; a ratio with both beside it equals
+- **ranges**: ``*_rate`` / ``*_share`` in [0, 1]; every ``*_denominator`` and
+  the ``*_numerator`` of a rate or share not negative (signed ratios such as
+  NPS, forecast bias or marketing ROI have signed numerators); a ratio with both beside it equals
   numerator / denominator and is null (not zero) when the denominator is
   empty;
 - **PII**: no string column holds an email address or a phone number;
@@ -201,7 +202,14 @@ def _value_expectations(
                 expectations.append(
                     gx.expectations.ExpectColumnValuesToBeInSet(column=derived, value_set=[True])
                 )
-        if column.endswith(NON_NEGATIVE_SUFFIXES):
+        base = column.removesuffix("_numerator")
+        if column.endswith("_denominator") or (
+            column.endswith("_numerator")
+            and (
+                base.endswith(RATIO_SUFFIXES)
+                or any(f"{base}{suffix}" in catalog for suffix in RATIO_SUFFIXES)
+            )
+        ):
             expectations.append(
                 gx.expectations.ExpectColumnValuesToBeBetween(column=column, min_value=0)
             )
