@@ -133,7 +133,7 @@ def response_buyers(warehouse, true_person, truth_orders) -> pd.DataFrame:
     order in the 90 days before) beside the warehouse's."""
     with warehouse.connect() as con:
         responses = con.execute(
-            "select response_id, survey_type, responded_at, is_buyer"
+            "select response_id, survey_type, score, responded_at, is_buyer"
             " from intermediate.int_survey_responses_joined"
         ).df()
     responses = responses.merge(
@@ -149,33 +149,29 @@ def response_buyers(warehouse, true_person, truth_orders) -> pd.DataFrame:
     return responses
 
 
-@pytest.mark.parametrize("segment", ["buyers", "non_buyers"])
-def test_csat_of_buyers_and_non_buyers_exactly(warehouse, kpis, segment):
-    """A CSAT survey is about an order the respondent placed days before: the surveyed order
-    makes them a buyer even when the till did not identify them, so CSAT splits exactly."""
-    where = "buyer_segment = '" + segment.rstrip("s") + "'"
-    found = totals(warehouse, "kpi_satisfaction_monthly", "csat", where)
-    truth = kpis[f"csat_{segment}"]
-    assert found == (truth["numerator"], truth["denominator"])
-
-
-def test_nps_totals_exactly_and_the_buyer_split_only_misses_true_buyers(
-    warehouse, kpis, response_buyers
+@pytest.mark.parametrize("survey_type", ["csat", "nps"])
+def test_satisfaction_totals_exactly_and_the_buyer_split_only_misses_true_buyers(
+    warehouse, kpis, response_buyers, survey_type
 ):
-    """NPS responses are about no order: a respondent is a buyer only if identity links them
-    to a recent order. Over both segments NPS is exact; the split can only move a true buyer
-    to non-buyers (no false buyer), and the warehouse's segments equal the truth's minus
-    exactly those responses."""
-    both = [kpis["nps_buyers"], kpis["nps_non_buyers"]]
-    found = totals(warehouse, "kpi_satisfaction_monthly", "nps")
+    """Over both segments CSAT and NPS are exact. A survey about an order makes its respondent
+    a buyer even when the till did not identify them; a survey about no order (NPS, or CSAT
+    after a ticket, call or lead follow-up) needs identity to link the respondent to a recent
+    order. So the split can only move a true buyer to non-buyers (never a false buyer), and
+    the warehouse's buyer segment equals the truth's minus exactly those responses."""
+    both = [kpis[f"{survey_type}_buyers"], kpis[f"{survey_type}_non_buyers"]]
+    found = totals(warehouse, "kpi_satisfaction_monthly", survey_type)
     assert found == (sum(k["numerator"] for k in both), sum(k["denominator"] for k in both))
-    assert not (response_buyers["is_buyer"] & ~response_buyers["is_true_buyer"]).any()
-    missed = response_buyers[response_buyers["is_true_buyer"] & ~response_buyers["is_buyer"]]
-    assert (missed["survey_type"] == "nps").all()
-    _, buyer_responses = totals(
-        warehouse, "kpi_satisfaction_monthly", "nps", "buyer_segment = 'buyer'"
+    of_type = response_buyers[response_buyers["survey_type"] == survey_type]
+    assert not (of_type["is_buyer"] & ~of_type["is_true_buyer"]).any()
+    missed = of_type[of_type["is_true_buyer"] & ~of_type["is_buyer"]]
+    buyer_numerator, buyer_responses = totals(
+        warehouse, "kpi_satisfaction_monthly", survey_type, "buyer_segment = 'buyer'"
     )
-    assert buyer_responses == kpis["nps_buyers"]["denominator"] - len(missed)
+    truth = kpis[f"{survey_type}_buyers"]
+    assert buyer_responses == truth["denominator"] - len(missed)
+    if survey_type == "csat":
+        missed_top_two = int((missed["score"] >= 4).sum())
+        assert buyer_numerator == truth["numerator"] - missed_top_two
 
 
 # ------------------------------------------------------------------------------ cross-channel
