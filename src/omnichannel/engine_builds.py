@@ -207,7 +207,7 @@ def partial_world(raw_root: Path, partial_root: Path) -> list[str]:
 def build_on_spark(
     raw_root: Path, warehouse: Path, with_tests: bool, incremental_check: bool = True
 ) -> list[EngineBuild]:
-    """Seeds, models, unit and singular tests (and generic data tests) on a local Spark session.
+    """Seeds, models, unit and portability tests (every data test `with_tests`) on local Spark.
 
     With `incremental_check`, the incremental models and what they read are
     first built on the world without its last day and a late day, so that
