@@ -4,7 +4,8 @@
     mass) - the start distribution - and a CTE `transitions_cte` (scenario, from_state,
     to_state, probability) in which absorbing states carry a self-transition of probability 1.
     Emits `<prefix>_1` ... `<prefix>_<steps>`, each the previous distribution times the matrix
-    of its scenario: mass(s') = sum over s of mass(s) * P(s -> s'). Call it inside a `with`,
+    of its scenario: mass(s') = sum over s of mass(s) * P(s -> s'), summed as decimal(38, 18) so that
+    the result does not depend on the order in which parallel threads add (a rebuild is identical). Call it inside a `with`,
     after the CTEs it reads; it ends with a trailing comma so that more CTEs can follow.
 -#}
 {% macro markov_propagation(transitions_cte, steps, prefix='markov_step') -%}
@@ -13,7 +14,8 @@
     select
         distribution.scenario,
         transitions.to_state as state,
-        sum(distribution.mass * transitions.probability) as mass
+        -- summed as exact decimals: a double sum depends on the order parallel threads add in
+        cast(sum(cast(distribution.mass * transitions.probability as decimal(38, 18))) as double) as mass
     from {{ prefix }}_{{ step - 1 }} as distribution
     inner join {{ transitions_cte }} as transitions
         on
