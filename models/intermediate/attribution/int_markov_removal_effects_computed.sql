@@ -109,9 +109,8 @@ outcomes as (
 
     select
         scenario,
-        cast(sum(case when state = 'conversion' then cast(mass as decimal(38, 18)) else 0 end) as double)
-            as conversion_probability,
-        cast(sum(case when state not in ('conversion', 'null') then cast(mass as decimal(38, 18)) else 0 end) as double)
+        {{ order_independent_sum("case when state = 'conversion' then mass else 0 end") }} as conversion_probability,
+        {{ order_independent_sum("case when state not in ('conversion', 'null') then mass else 0 end") }}
             as unabsorbed_mass
     from markov_step_{{ steps }}
     group by scenario
@@ -148,8 +147,7 @@ select
     cast(removal_effect as double) as removal_effect,
     cast(
         case
-            when sum(cast(removal_effect as decimal(38, 18))) over () > 0
-                then removal_effect / cast(sum(cast(removal_effect as decimal(38, 18))) over () as double)
+            when sum(removal_effect) over () > 0 then removal_effect / sum(removal_effect) over ()
         end as double
     ) as removal_effect_share,
     cast(unabsorbed_mass as double) as unabsorbed_mass
