@@ -20,7 +20,7 @@ import pandas as pd
 from omnichannel.generate.schema import TABLES
 
 GENERATION_FILE = "_generation.json"
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 
 
 def _parameters(scale: float, days: int, start: dt.date, seed: int) -> dict:

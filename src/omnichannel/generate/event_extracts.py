@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 from omnichannel.generate import text
 from omnichannel.generate.world import (
     EVENT_NAMES,
+    PROMOTIONS,
     PURCHASE,
     TRAFFIC_SOURCES,
     World,
@@ -238,6 +239,7 @@ class EventColumns:
     logged_in: np.ndarray
     sku: np.ndarray
     engagement: np.ndarray
+    promotion: np.ndarray
     names: pa.Array
     paths: pa.Array
     skus: pa.Array
@@ -258,6 +260,7 @@ def event_columns(world: World) -> EventColumns:
         logged_in=events["logged_in"].to_numpy(),
         sku=events["sku"].to_numpy().astype(np.int64),
         engagement=events["engagement_msec"].to_numpy().astype(np.int64),
+        promotion=events["promotion"].to_numpy().astype(np.int64),
         names=pa.array(EVENT_NAMES, pa.string()),
         paths=pa.array([f"{SITE}/"] + [f"{SITE}/p/{sku}" for sku in skus], pa.string()),
         skus=pa.array(skus, pa.string()),
@@ -284,6 +287,18 @@ def _common(ev: EventColumns, st: SessionText, rows: np.ndarray) -> dict[str, pa
         "purchase_value": pa.array(st.value[s], mask=~purchase),
         "currency": text.take(st.currency, s, purchase),
         "engagement_time_msec": pa.array(ev.engagement[rows]),
+        **promotion_columns(ev.promotion[rows]),
+    }
+
+
+PROMOTION_FIELDS = ("promotion_id", "promotion_name", "creative_name", "creative_slot")
+
+
+def promotion_columns(promotion: np.ndarray) -> dict[str, pa.Array]:
+    """GA4's promotion parameters on view_promotion and select_promotion events, else null."""
+    return {
+        field: text.coded(pa.array([p[i] for p in PROMOTIONS], pa.string()), promotion)
+        for i, field in enumerate(PROMOTION_FIELDS)
     }
 
 
@@ -320,6 +335,7 @@ def render_web(
         "purchase_value": common["purchase_value"],
         "currency": common["currency"],
         "engagement_time_msec": common["engagement_time_msec"],
+        **{field: common[field] for field in PROMOTION_FIELDS},
         "device_category": text.coded(DEVICES, (s % 3 != 0).astype(np.int64)),
         "user_agent": text.coded(AGENTS, st.is_bot[s].astype(np.int64)),
     }
@@ -359,6 +375,7 @@ def render_app(
         "purchase_value": common["purchase_value"],
         "currency": common["currency"],
         "engagement_time_msec": common["engagement_time_msec"],
+        **{field: common[field] for field in PROMOTION_FIELDS},
         "os": text.coded(SYSTEMS, (s % 2 != 0).astype(np.int64)),
         "app_version": text.coded(APP_VERSIONS, np.zeros(len(rows), dtype=np.int64)),
     }

@@ -74,6 +74,17 @@ UTM = (
     C("utm_campaign", STRING, "utm_campaign of the landing URL (our campaign_id when paid)."),
 )
 
+PROMOTION = (
+    C(
+        "promotion_id",
+        STRING,
+        "GA4 promotion_id on view_promotion and select_promotion, else null.",
+    ),
+    C("promotion_name", STRING, "GA4 promotion_name of the on-site promotion, else null."),
+    C("creative_name", STRING, "GA4 creative_name of the banner shown, else null."),
+    C("creative_slot", STRING, "GA4 creative_slot: where on the page the banner sits, else null."),
+)
+
 ORDER_CHANNELS = ("web", "app", "store", "marketplace", "phone")
 FULFILMENT_METHODS = (
     "ship_to_home",
@@ -125,6 +136,7 @@ TABLES: tuple[RawTable, ...] = (
                 INT,
                 "Foreground engagement time since the previous event, ms.",
             ),
+            *PROMOTION,
             C("device_category", STRING, "desktop, mobile or tablet."),
             C("user_agent", STRING, "Browser user agent; crawlers are planted here."),
         ),
@@ -142,7 +154,7 @@ TABLES: tuple[RawTable, ...] = (
             C(
                 "event_name",
                 STRING,
-                "screen_view, view_item, add_to_cart, begin_checkout, purchase, login, app_open.",
+                "screen_view, view_item, add_to_cart, begin_checkout, purchase, login, app_open, view_promotion, select_promotion.",
             ),
             C("device_id", STRING, "App install id (one per device)."),
             C("user_id", STRING, "Shop customer_account_id once logged in, else null."),
@@ -153,6 +165,7 @@ TABLES: tuple[RawTable, ...] = (
             C("purchase_value", FLOAT, "Order value on purchase events, in `currency`."),
             C("currency", STRING, "ISO currency, may be lower-case."),
             C("engagement_time_msec", INT, "Foreground time since previous event, ms."),
+            *PROMOTION,
             C("os", STRING, "ios or android."),
             C("app_version", STRING, "App version string."),
         ),

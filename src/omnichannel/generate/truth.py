@@ -16,7 +16,15 @@ import pyarrow.parquet as pq
 
 from omnichannel.generate import text
 from omnichannel.generate.schema import TABLES
-from omnichannel.generate.world import PAGE_VIEW, TRAFFIC_SOURCES, VIEW_ITEM, World
+from omnichannel.generate.world import (
+    PAGE_VIEW,
+    PROMOTIONS,
+    SELECT_PROMOTION,
+    TRAFFIC_SOURCES,
+    VIEW_ITEM,
+    VIEW_PROMOTION,
+    World,
+)
 
 
 def round_half_away(values: np.ndarray) -> np.ndarray:
@@ -75,6 +83,36 @@ def _ratio(numerator: float, denominator: float, definition: str) -> dict:
         "denominator": float(denominator),
         "definition": definition,
     }
+
+
+def promotion_ctr(
+    events: pd.DataFrame, sessions: pd.DataFrame, end_s: np.datetime64
+) -> dict[str, object]:
+    """On-site promotion CTR: select_promotion / view_promotion events of human sessions
+    inside the period, per platform and per promotion (both platforms)."""
+    code = events["code"].to_numpy()
+    session = events["session_number"].to_numpy()
+    human = ~sessions["is_bot"].to_numpy()[session] & (events["at"].to_numpy() < end_s)
+    platform = sessions["platform"].to_numpy()[session]
+    promotion = events["promotion"].to_numpy()
+    views, clicks = human & (code == VIEW_PROMOTION), human & (code == SELECT_PROMOTION)
+    kpis: dict[str, object] = {}
+    for name in ("web", "app"):
+        on = platform == name
+        kpis[f"promotion_ctr_{name}"] = _ratio(
+            (clicks & on).sum(),
+            (views & on).sum(),
+            f"select_promotion / view_promotion events of {name} sessions (GA4 promotion CTR), bots excluded",
+        )
+    kpis["promotion_ctr_by_promotion"] = {
+        promotion_id: _ratio(
+            (clicks & (promotion == i)).sum(),
+            (views & (promotion == i)).sum(),
+            f"select_promotion / view_promotion events of {promotion_id}, web and app, bots excluded",
+        )
+        for i, (promotion_id, *_) in enumerate(PROMOTIONS)
+    }
+    return kpis
 
 
 def compute_truth(world: World, out: dict[str, pd.DataFrame]) -> dict[str, object]:
@@ -268,6 +306,7 @@ def compute_truth(world: World, out: dict[str, pd.DataFrame]) -> dict[str, objec
             len(s),
             f"engaged {platform} sessions (GA4: >10 s, a purchase, or 2+ page/screen views) / sessions",
         )
+    kpis.update(promotion_ctr(events, sessions, end_s))
     kpis["otd_rate"] = _ratio(
         on_time[due].sum(),
         due.sum(),

@@ -50,9 +50,37 @@ SESSION_GAP_SECONDS = 3 * 3600
 # visitor kinds, in the order their ids sort: app device 'D…', bot 'bot-…', cookie 'ck…'
 VISITOR_DEVICE, VISITOR_BOT, VISITOR_COOKIE = 0, 1, 2
 EVENT_NAMES = np.array(
-    ["page_view", "login", "view_item", "add_to_cart", "begin_checkout", "purchase"], dtype=object
+    [
+        "page_view",
+        "login",
+        "view_item",
+        "add_to_cart",
+        "begin_checkout",
+        "purchase",
+        "view_promotion",
+        "select_promotion",
+    ],
+    dtype=object,
 )
-PAGE_VIEW, LOGIN, VIEW_ITEM, ADD_TO_CART, BEGIN_CHECKOUT, PURCHASE = range(6)
+(
+    PAGE_VIEW,
+    LOGIN,
+    VIEW_ITEM,
+    ADD_TO_CART,
+    BEGIN_CHECKOUT,
+    PURCHASE,
+    VIEW_PROMOTION,
+    SELECT_PROMOTION,
+) = range(8)
+# On-site promotions (GA4 promotion parameters): promotion_id, promotion_name, creative_name,
+# creative_slot, and the probability that a human visitor who sees it clicks it
+PROMOTIONS = [
+    ("PROMO-WELCOME10", "Welcome 10% off", "hero_welcome_v2", "home_hero", 0.045),
+    ("PROMO-FREESHIP", "Free shipping over 50", "banner_freeship", "home_top", 0.025),
+    ("PROMO-LOYALTY2X", "Double loyalty points", "tile_loyalty", "home_tile_1", 0.03),
+    ("PROMO-SEASON", "Seasonal sale", "hero_season", "home_hero", 0.06),
+]
+PROMOTION_SHOWN_RATE = 0.6
 
 
 def _ids(prefix: str, numbers: np.ndarray, width: int = 8) -> np.ndarray:
@@ -490,6 +518,62 @@ def simulate_session_events(
     return events
 
 
+def add_promotion_events(
+    rng: np.random.Generator, sessions: pd.DataFrame, events: pd.DataFrame
+) -> pd.DataFrame:
+    """On-site promotions: the landing page (or app start screen) of about 60% of sessions
+    shows one promotion (GA4 `view_promotion`, the same second as the landing); a human
+    visitor clicks it (`select_promotion`, 1-3 s later, before the next event) with the
+    promotion's click probability. Bots render the banner but never click. The inserted
+    events carry no engagement time, no login and no SKU, so sessions, engagement and the
+    funnel are unchanged; `promotion` is the index into PROMOTIONS (-1 for other events).
+    """
+    m = len(sessions)
+    is_bot = sessions["is_bot"].to_numpy()
+    shown = rng.random(m) < PROMOTION_SHOWN_RATE
+    promotion = rng.integers(0, len(PROMOTIONS), m)
+    click_rate = np.array([p[4] for p in PROMOTIONS])[promotion]
+    clicked = shown & ~is_bot & (rng.random(m) < click_rate)
+    click_delay = rng.integers(1, 4, m)
+    extra = shown.astype(np.int64) + clicked
+    before = np.cumsum(extra) - extra  # events inserted in earlier sessions
+    session = events["session_number"].to_numpy()
+    is_first = events["is_first"].to_numpy()
+    starts = np.flatnonzero(is_first)  # every session has its landing event, in session order
+    n = len(events) + int(extra.sum())
+    old_position = np.arange(len(events)) + before[session] + np.where(is_first, 0, extra[session])
+    view_sessions = np.flatnonzero(shown)
+    click_sessions = np.flatnonzero(clicked)
+    view_position = starts[view_sessions] + before[view_sessions] + 1
+    click_position = starts[click_sessions] + before[click_sessions] + 2
+    landing_at = events["at"].to_numpy()[starts]
+    out: dict[str, np.ndarray] = {}
+    for name, view_value, click_value in (
+        ("session_number", view_sessions, click_sessions),
+        ("code", VIEW_PROMOTION, SELECT_PROMOTION),
+        (
+            "at",
+            landing_at[view_sessions],
+            landing_at[click_sessions] + click_delay[click_sessions].astype("timedelta64[s]"),
+        ),
+        ("is_first", False, False),
+        ("logged_in", False, False),
+        ("sku", -1, -1),
+        ("engagement_msec", 0, 0),
+    ):
+        column = events[name].to_numpy()
+        merged = np.empty(n, dtype=column.dtype)
+        merged[old_position] = column
+        merged[view_position] = view_value
+        merged[click_position] = click_value
+        out[name] = merged
+    promo = np.full(n, -1, dtype=np.int8)
+    promo[view_position] = promotion[view_sessions]
+    promo[click_position] = promotion[click_sessions]
+    out["promotion"] = promo
+    return pd.DataFrame(out)
+
+
 def _lines_for_orders(
     rng: np.random.Generator,
     order_ids: np.ndarray,
@@ -646,6 +730,7 @@ def simulate(scale: float, days: int, start: dt.date, seed: int) -> World:
     )
     sessions = simulate_sessions(rngs[2], people, days, start, clicks)
     events = simulate_session_events(rngs[3], sessions, people, reference.products)
+    events = add_promotion_events(rngs[14], sessions, events)
     t0 = day_start(start)
     end = t0 + np.timedelta64(days * 86400, "s")
     rng = rngs[4]
