@@ -31,6 +31,8 @@ TRUTH_KPIS = {
         "platform = 'app'",
     ),
     "store_conversion_rate": ("kpi_store_conversion_daily", "store_conversion_rate", "1 = 1"),
+    "promotion_ctr_web": ("kpi_promotion_ctr_daily", "click_through_rate", "platform = 'web'"),
+    "promotion_ctr_app": ("kpi_promotion_ctr_daily", "click_through_rate", "platform = 'app'"),
 }
 
 
@@ -52,6 +54,23 @@ def test_kpi_recovers_the_planted_numerator_and_denominator(warehouse, planted, 
     numerator, denominator = summed(warehouse, mart, ratio, where)
     assert planted[kpi]["denominator"] > 0
     assert (numerator, denominator) == (planted[kpi]["numerator"], planted[kpi]["denominator"])
+
+
+def test_promotion_ctr_recovers_every_planted_promotion(warehouse, planted):
+    """Per promotion (web and app together), clicks and views exactly; the raw export's bot
+    views are the only promotion events the mart leaves out."""
+    per_promotion = planted["promotion_ctr_by_promotion"]
+    assert len(per_promotion) >= 2
+    found = {
+        promotion_id: (float(clicks), float(views))
+        for promotion_id, clicks, views in warehouse.query(
+            "select promotion_id, sum(click_through_rate_numerator),"
+            " sum(click_through_rate_denominator) from marts.kpi_promotion_ctr_daily"
+            " group by promotion_id"
+        )
+    }
+    assert found == {k: (v["numerator"], v["denominator"]) for k, v in per_promotion.items()}
+    assert all(v["numerator"] > 0 for v in per_promotion.values())
 
 
 @pytest.mark.parametrize("platform", ["web", "app"])

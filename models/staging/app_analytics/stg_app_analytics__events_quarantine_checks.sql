@@ -19,6 +19,10 @@ source as (
         purchase_value,
         currency,
         engagement_time_msec,
+        promotion_id,
+        promotion_name,
+        creative_name,
+        creative_slot,
         os,
         app_version,
         date,
@@ -53,10 +57,14 @@ typed as (
         cast(purchase_value as double) as purchase_value,
         {{ normalize_currency('currency') }} as currency_code,
         cast(engagement_time_msec as bigint) as engagement_time_msec,
+        cast(promotion_id as {{ dbt.type_string() }}) as promotion_id,
+        cast(promotion_name as {{ dbt.type_string() }}) as promotion_name,
+        cast(creative_name as {{ dbt.type_string() }}) as creative_name,
+        cast(creative_slot as {{ dbt.type_string() }}) as creative_slot,
         cast(os as {{ dbt.type_string() }}) as os,
         cast(app_version as {{ dbt.type_string() }}) as app_version,
         cast(date as date) as extract_date,
-        {{ row_payload(['event_id', 'event_ts', 'event_name', 'device_id', 'user_id', 'screen_name', 'utm_source', 'utm_medium', 'utm_campaign', 'item_sku', 'transaction_id', 'purchase_value', 'currency', 'engagement_time_msec', 'os', 'app_version']) }} as raw_payload
+        {{ row_payload(['event_id', 'event_ts', 'event_name', 'device_id', 'user_id', 'screen_name', 'utm_source', 'utm_medium', 'utm_campaign', 'item_sku', 'transaction_id', 'purchase_value', 'currency', 'engagement_time_msec', 'promotion_id', 'promotion_name', 'creative_name', 'creative_slot', 'os', 'app_version']) }} as raw_payload
     from source
 
 ),

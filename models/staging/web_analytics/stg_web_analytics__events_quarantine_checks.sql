@@ -22,6 +22,10 @@ source as (
         purchase_value,
         currency,
         engagement_time_msec,
+        promotion_id,
+        promotion_name,
+        creative_name,
+        creative_slot,
         device_category,
         user_agent,
         date,
@@ -58,10 +62,14 @@ typed as (
         cast(purchase_value as double) as purchase_value,
         {{ normalize_currency('currency') }} as currency_code,
         cast(engagement_time_msec as bigint) as engagement_time_msec,
+        cast(promotion_id as {{ dbt.type_string() }}) as promotion_id,
+        cast(promotion_name as {{ dbt.type_string() }}) as promotion_name,
+        cast(creative_name as {{ dbt.type_string() }}) as creative_name,
+        cast(creative_slot as {{ dbt.type_string() }}) as creative_slot,
         cast(device_category as {{ dbt.type_string() }}) as device_category,
         cast(user_agent as {{ dbt.type_string() }}) as user_agent,
         cast(date as date) as extract_date,
-        {{ row_payload(['event_id', 'event_timestamp', 'event_name', 'user_pseudo_id', 'user_id', 'ga_session_id', 'page_location', 'page_referrer', 'utm_source', 'utm_medium', 'utm_campaign', 'gclid', 'item_sku', 'transaction_id', 'purchase_value', 'currency', 'engagement_time_msec', 'device_category', 'user_agent']) }} as raw_payload
+        {{ row_payload(['event_id', 'event_timestamp', 'event_name', 'user_pseudo_id', 'user_id', 'ga_session_id', 'page_location', 'page_referrer', 'utm_source', 'utm_medium', 'utm_campaign', 'gclid', 'item_sku', 'transaction_id', 'purchase_value', 'currency', 'engagement_time_msec', 'promotion_id', 'promotion_name', 'creative_name', 'creative_slot', 'device_category', 'user_agent']) }} as raw_payload
     from source
 
 ),
