@@ -67,6 +67,7 @@ def generate_world(
         build_more_extracts,
         build_relationship_extracts,
     )
+    from omnichannel.generate.linkable import add_identifiable_kpis
     from omnichannel.generate.mess import plant_defects
     from omnichannel.generate.truth import RecordsFile, compute_truth, source_records
     from omnichannel.generate.world import simulate
@@ -99,11 +100,15 @@ def generate_world(
         records.add_frame(source_records(extracts, world.people))
         truth_tables["orders"].to_parquet(truth / "orders.parquet", index=False)
         truth_tables["sessions"].to_parquet(truth / "sessions.parquet", index=False)
-        (truth / "kpis.json").write_text(json.dumps(truth_tables["kpis"], indent=2, sort_keys=True))
         progress.advance(task)
         written = written_events(world)
         event_plan, event_defects = plan_event_defects(world.tables["_rngs"][13], world, written)
         defects = plant_defects(world.tables["_rngs"][11], extracts, days, world.tables["_start"])
+        # what a perfect warehouse could tie to a person, on the extracts as delivered
+        add_identifiable_kpis(
+            world, extracts, truth_tables["_orders"], truth_tables["kpis"]
+        ).to_parquet(truth / "identifiable_records.parquet", index=False)
+        (truth / "kpis.json").write_text(json.dumps(truth_tables["kpis"], indent=2, sort_keys=True))
         pd.concat([event_defects, defects], ignore_index=True).to_parquet(
             truth / "defects.parquet", index=False
         )

@@ -458,7 +458,7 @@ def compute_truth(world: World, out: dict[str, pd.DataFrame]) -> dict[str, objec
             len(old_enough),
             kpis["repeat_purchase_rate"]["definition"],
         )
-    return {"orders": truth_orders, "sessions": truth_sessions, "kpis": kpis}
+    return {"orders": truth_orders, "sessions": truth_sessions, "kpis": kpis, "_orders": orders}
 
 
 RECORD_SCHEMA = pa.schema(

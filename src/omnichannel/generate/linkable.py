@@ -1,0 +1,514 @@
+"""Which records a perfect warehouse could tie to their person, and the KPIs it could compute.
+
+The planted KPIs of ``truth`` count TRUE people, including purchases and views that
+carry no identifier at all (a cash receipt, a cookie that never logs in). Here the
+same definitions are computed only over *identifiable* records, with the generator's
+own knowledge of who is behind what:
+
+- a **node** is a non-junk identifier as the extracts carry it (an email, lower-cased
+  and trimmed; a phone, in any format; a loyalty card; a shop account; an app device;
+  a browser cookie; a marketplace buyer id; a CRM contact; a payment card fingerprint)
+  or a reference one record makes to another (an order id named by a purchase event,
+  a points entry, a store return, a support ticket or a survey; a call id; a message
+  id in a tracked link; a lead id). Junk identifiers never link: the placeholders the
+  generator plants (``test@test.com``, a phone of zeros, a store's default loyalty
+  card ``L9..0000000``);
+- every record links the nodes it carries; the connected components of that graph
+  are what any warehouse could ever stitch from the extracts;
+- a person's **principal** component is the one holding most of their identifiers
+  (ties: the lower component number); a record is **identifiable** when its
+  component is its person's principal one: the person is reachable from the record
+  through non-junk identifiers shared with other records of that person. Records of
+  a person's other components are split off: no extract links them to the rest.
+
+The result is published beside each identity-dependent KPI of ``kpis.json`` as
+``identifiable`` (numerator, denominator, value, definition), and per record in
+``identifiable_records.parquet``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from omnichannel.generate.world import LOGIN, PURCHASE, VIEW_ITEM, World
+
+# the placeholder identifiers the generator plants (mess.py, extracts.py)
+JUNK_EMAILS = frozenset({"test@test.com"})
+JUNK_CARD = r"^L9\d{2}0{7}$"  # a store's default loyalty card
+REFERENCE = "ref:"
+
+
+def _text(values) -> pd.Series:
+    return pd.Series(np.asarray(values, dtype=object), dtype=object)
+
+
+def _plain(kind: str, values) -> pd.Series:
+    values = _text(values)
+    return (kind + ":" + values.astype(str)).where(values.notna())
+
+
+def _email(values) -> pd.Series:
+    email = _text(values).str.strip().str.lower()
+    return ("email:" + email).where(email.notna() & (email != "") & ~email.isin(JUNK_EMAILS))
+
+
+def _phone(values, person) -> pd.Series:
+    """A phone in any format is its person's number; a number of zeros is junk."""
+    digits = _text(values).str.replace(r"\D", "", regex=True)
+    real = digits.notna() & (digits.str.strip("0") != "")
+    return ("phone:" + _text(person).astype(str)).where(real)
+
+
+def _card(values) -> pd.Series:
+    card = _text(values).str.strip().str.upper()
+    return ("loyalty:" + card).where(card.notna() & ~card.str.match(JUNK_CARD, na=False))
+
+
+def record_nodes(world: World, out: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """(record, node) pairs of every record that carries an identifier or a reference;
+    `record` is 'system.table:key' (web and app sessions: 'web.session:<number>')."""
+    parts: list[tuple[str, pd.Series, list[pd.Series]]] = []
+
+    def add(table: str, key: str, nodes) -> None:
+        frame = out[table]
+        parts.append((table, _text(frame[key]), nodes(frame)))
+
+    def person(f: pd.DataFrame) -> np.ndarray:
+        return f["_person"].to_numpy()
+
+    add(
+        "ecommerce.customers",
+        "customer_account_id",
+        lambda f: [
+            _plain("account", f["customer_account_id"]),
+            _email(f["email"]),
+            _phone(f["phone"], person(f)),
+        ],
+    )
+    orders = out["ecommerce.orders"]
+    out = {**out, "ecommerce.orders": orders[~orders["order_id"].astype(str).str.endswith("-BAD")]}
+    add(
+        "ecommerce.orders",
+        "order_id",
+        lambda f: [
+            _plain("ref", f["order_id"]),
+            _plain("account", f["customer_account_id"]),
+            _email(f["email"]),
+            _plain("ref", f["call_id"]),
+        ],
+    )
+    add(
+        "store_pos.transactions",
+        "transaction_id",
+        lambda f: [
+            _plain("ref", f["transaction_id"]),
+            _card(f["loyalty_card_number"]),
+            _email(f["receipt_email"]),
+            _plain("card", f["card_fingerprint"]),
+        ],
+    )
+    add(
+        "store_pos.returns",
+        "return_id",
+        lambda f: [_plain("ref", f["original_order_ref"]), _card(f["loyalty_card_number"])],
+    )
+    add(
+        "marketplace.orders",
+        "marketplace_order_id",
+        lambda f: [
+            _plain("ref", f["marketplace_order_id"]),
+            _plain("buyer", f["buyer_id"]),
+            _email(f["masked_email"]),
+        ],
+    )
+    add(
+        "crm.contacts",
+        "contact_id",
+        lambda f: [
+            _plain("contact", f["contact_id"]),
+            _email(f["email"]),
+            _phone(f["phone"], person(f)),
+            _plain("account", f["customer_account_id"]),
+        ],
+    )
+    add(
+        "crm.leads",
+        "lead_id",
+        lambda f: [_plain("ref", f["lead_id"]), _plain("contact", f["contact_id"])],
+    )
+    for table, key in (
+        ("call_centre.calls", "call_id"),
+        ("call_centre.phone_orders", "phone_order_id"),
+    ):
+        add(
+            table,
+            key,
+            lambda f, key=key: [
+                _plain("ref", f[key]),
+                _plain("ref", f["call_id"]),
+                _phone(f["caller_phone"], person(f)),
+                _plain("account", f["customer_account_id"]),
+            ],
+        )
+    add(
+        "support.tickets",
+        "ticket_id",
+        lambda f: [
+            _plain("ref", f["ticket_id"]),
+            _email(f["requester_email"]),
+            _plain("ref", f["order_ref"]),
+        ],
+    )
+    add(
+        "surveys.responses",
+        "response_id",
+        lambda f: [
+            _plain("ref", f["response_id"]),
+            _email(f["respondent_email"]),
+            _plain("account", f["customer_account_id"]),
+            _plain("ref", f["touchpoint_ref"]),
+        ],
+    )
+    add(
+        "messaging.sends",
+        "message_id",
+        lambda f: [
+            _plain("ref", f["message_id"]),
+            _email(f["recipient"]).where(f["message_channel"].to_numpy() == "email"),
+            _phone(f["recipient"], person(f)).where(f["message_channel"].to_numpy() == "sms"),
+        ],
+    )
+    add(
+        "loyalty.members",
+        "member_id",
+        lambda f: [_card(f["card_number"]), _email(f["email"]), _phone(f["phone"], person(f))],
+    )
+    add(
+        "loyalty.points_ledger",
+        "ledger_entry_id",
+        lambda f: [_card(f["card_number"]), _plain("ref", f["order_ref"])],
+    )
+    add(
+        "app_analytics.geofence_visits",
+        "visit_id",
+        lambda f: [_plain("device", f["device_id"]), _plain("account", f["user_id"])],
+    )
+
+    # web and app sessions: the visitor (cookie or device), the account once logged in, the
+    # order of a purchase, the message of a tracked email or SMS link; events in the period
+    sessions, events, people = world.sessions, world.events, world.people
+    in_period = events["at"].to_numpy() < world.tables["_end"]
+    code = events["code"].to_numpy()
+    n = len(sessions)
+    logged = np.bincount(
+        events["session_number"].to_numpy()[in_period & (code == LOGIN)], minlength=n
+    )
+    bought = np.bincount(
+        events["session_number"].to_numpy()[in_period & (code == PURCHASE)], minlength=n
+    )
+    person_index = sessions["person_index"].to_numpy()
+    human = person_index >= 0
+    visitor = _text(world.tables["_session_text"].visitor.to_numpy(zero_copy_only=False))
+    is_app = sessions["platform"].to_numpy() == "app"
+    account = _text(people["account_id"].to_numpy()[np.maximum(person_index, 0)])
+    shop = world.tables["_shop_orders"]
+    shop = shop[shop["session_number"] >= 0]
+    order_of_session = pd.Series(
+        shop["order_id"].to_numpy(), index=shop["session_number"].to_numpy()
+    ).reindex(np.arange(n))
+    message = sessions["message_number"].to_numpy()
+    from omnichannel.generate.event_extracts import message_ids
+
+    message_text = _text(message_ids(np.maximum(message, 0)).to_numpy(zero_copy_only=False))
+    session_nodes = [
+        ("device:" + visitor).where(is_app, "cookie:" + visitor),
+        ("account:" + account).where((logged > 0) & account.notna().to_numpy()),
+        _plain("ref", order_of_session.to_numpy()).where(bought > 0),
+        ("ref:" + message_text).where(message >= 0),
+    ]
+    keep = np.flatnonzero(human)
+    parts.append(
+        (
+            "sessions",
+            _text(np.arange(n)[keep]).astype(str),
+            [s.iloc[keep].reset_index(drop=True) for s in session_nodes],
+        )
+    )
+
+    frames = []
+    for table, keys, nodes in parts:
+        record = (table + ":" + keys.astype(str)).to_numpy()
+        for node in nodes:
+            node = node.reset_index(drop=True)
+            valid = node.notna().to_numpy()
+            frames.append(pd.DataFrame({"record": record[valid], "node": node.to_numpy()[valid]}))
+    return pd.concat(frames, ignore_index=True).drop_duplicates().reset_index(drop=True)
+
+
+def components(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Each record's connected component (its nodes are linked through the record)."""
+    record_code, records = pd.factorize(pairs["record"])
+    node_code, nodes = pd.factorize(pairs["node"])
+    size = len(records) + len(nodes)
+    # bipartite graph record - node: a record joins all its nodes
+    graph = coo_matrix(
+        (np.ones(len(pairs)), (record_code, len(records) + node_code)), shape=(size, size)
+    )
+    _, label = connected_components(graph, directed=False)
+    identity = ~pd.Series(nodes).str.startswith(REFERENCE).to_numpy()
+    identifiers = np.bincount(label[len(records) :][identity], minlength=label.max() + 1)
+    return pd.DataFrame(
+        {
+            "record": records,
+            "component": label[: len(records)],
+            "identifiers": identifiers[label[: len(records)]],
+        }
+    )
+
+
+def identifiable_records(world: World, out: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Per record of a known person: its component and whether it is identifiable."""
+    comp = components(record_nodes(world, out))
+    table = comp["record"].str.split(":", n=1, expand=True)
+    comp["table"], comp["key"] = table[0], table[1]
+    person = pd.Series(-1, index=comp.index, dtype=np.int64)
+    orders = world.orders
+    order_person = pd.Series(orders["person_index"].to_numpy(), index=orders["order_id"].to_numpy())
+    is_order = comp["table"].isin(
+        ["ecommerce.orders", "store_pos.transactions", "marketplace.orders"]
+    )
+    person[is_order] = order_person.reindex(comp.loc[is_order, "key"]).to_numpy()
+    is_session = comp["table"] == "sessions"
+    person[is_session] = world.sessions["person_index"].to_numpy()[
+        comp.loc[is_session, "key"].astype(np.int64).to_numpy()
+    ]
+    for name, frame in out.items():
+        mine = (comp["table"] == name) & ~is_order
+        if mine.any() and "_person" in frame:
+            key = {
+                "crm.leads": "lead_id",
+                "surveys.responses": "response_id",
+                "ecommerce.customers": "customer_account_id",
+                "crm.contacts": "contact_id",
+                "call_centre.calls": "call_id",
+                "call_centre.phone_orders": "phone_order_id",
+                "support.tickets": "ticket_id",
+                "messaging.sends": "message_id",
+                "loyalty.members": "member_id",
+                "app_analytics.geofence_visits": "visit_id",
+            }.get(name)
+            if key:
+                owner = pd.Series(frame["_person"].to_numpy(), index=frame[key].astype(str))
+                owner = owner[~owner.index.duplicated()]
+                person[mine] = owner.reindex(comp.loc[mine, "key"]).fillna(-1).to_numpy()
+    comp["person_index"] = person.to_numpy()
+    known = comp[(comp["person_index"] >= 0) & (comp["identifiers"] > 0)]
+    best = known.sort_values(
+        ["person_index", "identifiers", "component"], ascending=[True, False, True]
+    ).drop_duplicates("person_index")
+    principal = pd.Series(best["component"].to_numpy(), index=best["person_index"].to_numpy())
+    comp["is_identifiable"] = (comp["person_index"] >= 0) & (
+        principal.reindex(comp["person_index"]).to_numpy() == comp["component"].to_numpy()
+    )
+    return comp
+
+
+def _with_identifiable(kpi: dict, numerator: float, denominator: float, definition: str) -> None:
+    kpi["identifiable"] = {
+        "value": (float(numerator) / float(denominator)) if denominator else None,
+        "numerator": float(numerator),
+        "denominator": float(denominator),
+        "definition": definition,
+    }
+
+
+def add_identifiable_kpis(
+    world: World, out: dict[str, pd.DataFrame], orders: pd.DataFrame, kpis: dict
+) -> pd.DataFrame:
+    """Add `identifiable` to each identity-dependent KPI; return the per-record flags.
+
+    `orders` is the truth's order frame (order_id, person_index, order_channel,
+    ordered_at, is_cancelled, net_sales_eur, is_ropo)."""
+    comp = identifiable_records(world, out)
+    linked = set(comp.loc[comp["is_identifiable"], "record"])
+    order_table = orders["source_system"].map(
+        {
+            "ecommerce": "ecommerce.orders",
+            "store_pos": "store_pos.transactions",
+            "marketplace": "marketplace.orders",
+        }
+    )
+    orders = orders.assign(
+        is_identifiable=(order_table + ":" + orders["order_id"].astype(str)).isin(linked)
+    )
+    end_s = world.tables["_end"]
+
+    # omnichannel buyer share over identifiable orders
+    buyers = orders[
+        orders["is_identifiable"]
+        & ~orders["is_cancelled"]
+        & (orders["ordered_at"] >= end_s - np.timedelta64(365 * 86400, "s"))
+    ]
+    channels = buyers.groupby("person_index")["order_channel"].nunique()
+    _with_identifiable(
+        kpis["omnichannel_buyer_share"],
+        (channels >= 2).sum(),
+        len(channels),
+        "the same rule over identifiable orders only: people who bought in 2+ order channels "
+        "in the trailing 365 days / people with an identifiable order in that window",
+    )
+
+    # ROPO: identifiable store orders with a view on an identifiable session of their person
+    sessions = world.sessions
+    session_linked = np.zeros(len(sessions), dtype=bool)
+    linked_sessions = comp[(comp["table"] == "sessions") & comp["is_identifiable"]]["key"]
+    session_linked[linked_sessions.astype(np.int64).to_numpy()] = True
+    events = world.events
+    ref = world.tables["_reference"]
+    views = events[events["code"].to_numpy() == VIEW_ITEM][["session_number", "at", "sku"]]
+    views = views[session_linked[views["session_number"].to_numpy()]]
+    views = views.assign(
+        person_index=sessions["person_index"].to_numpy()[views["session_number"].to_numpy()],
+        category_id=ref.products["category_id"].to_numpy()[views["sku"].to_numpy()],
+    )
+    lines = world.lines.merge(
+        orders[["order_id", "order_channel", "person_index", "ordered_at", "is_cancelled"]],
+        on="order_id",
+    )
+    store = orders[orders["order_channel"] == "store"]
+    store_lines = lines[
+        (lines["order_channel"] == "store")
+        & ~lines["is_cancelled"]
+        & lines["order_id"].isin(store.loc[store["is_identifiable"], "order_id"])
+    ]
+    category = ref.products.set_index("sku")["category_id"]
+    store_lines = store_lines.assign(category_id=category.reindex(store_lines["sku"]).to_numpy())
+    matched = store_lines.merge(
+        views[["person_index", "at", "category_id"]], on=["person_index", "category_id"]
+    )
+    matched = matched[
+        (matched["at"] < matched["ordered_at"])
+        & (matched["at"] >= matched["ordered_at"] - pd.Timedelta(days=14))
+    ]
+    ropo_orders = set(matched["order_id"])
+    ropo = store["order_id"].isin(ropo_orders)
+    _with_identifiable(
+        kpis["ropo_share_of_store_sales"],
+        store.loc[ropo, "net_sales_eur"].sum(),
+        store["net_sales_eur"].sum(),
+        "net sales of identifiable store orders whose person viewed a product of the same "
+        "category online in the 14 days before on an identifiable session (its cookie or "
+        "device reaches the person) / all store net sales",
+    )
+
+    # leads: identifiable leads and the identifiable orders of their person within 90 days
+    leads = out["crm.leads"]
+    lead_linked = ("crm.leads:" + leads["lead_id"].astype(str)).isin(linked).to_numpy()
+    lp = pd.DataFrame(
+        {
+            "lead_id": leads["lead_id"].to_numpy()[lead_linked],
+            "person_index": leads["_person"].to_numpy()[lead_linked],
+            "lead_at": pd.to_datetime(
+                leads["created_ts"].to_numpy()[lead_linked], format="%Y-%m-%dT%H:%M:%SZ"
+            ),
+        }
+    )
+    lo = lp.merge(
+        orders.loc[orders["is_identifiable"], ["person_index", "ordered_at", "net_sales_eur"]],
+        on="person_index",
+    )
+    lo = lo[
+        (lo["ordered_at"] >= lo["lead_at"])
+        & (lo["ordered_at"] < lo["lead_at"] + pd.Timedelta(days=90))
+    ]
+    _with_identifiable(
+        kpis["revenue_per_lead_eur"],
+        round(lo["net_sales_eur"].sum(), 2),
+        len(leads),
+        "net sales of identifiable orders of an identifiable lead's person within 90 days of "
+        "the lead's creation / leads created",
+    )
+    _with_identifiable(
+        kpis["lead_conversion_rate"],
+        lo["lead_id"].nunique(),
+        len(leads),
+        "identifiable leads whose person placed an identifiable order within 90 days / leads",
+    )
+
+    # satisfaction: a buyer when the response and a recent order of its person are identifiable
+    responses = out["surveys.responses"]
+    response_linked = (
+        ("surveys.responses:" + responses["response_id"].astype(str)).isin(linked).to_numpy()
+    )
+    at = pd.to_datetime(responses["responded_ts"], format="%Y-%m-%dT%H:%M:%SZ").to_numpy()
+    bought = orders[orders["is_identifiable"] & ~orders["is_cancelled"]][
+        ["person_index", "ordered_at"]
+    ]
+    r = pd.DataFrame(
+        {
+            "response_id": responses["response_id"].to_numpy()[response_linked],
+            "person_index": responses["_person"].to_numpy()[response_linked],
+            "at": at[response_linked],
+        }
+    ).merge(bought, on="person_index")
+    r = r[(r["ordered_at"] < r["at"]) & (r["ordered_at"] >= r["at"] - pd.Timedelta(days=90))]
+    is_buyer = responses["response_id"].isin(set(r["response_id"])).to_numpy()
+    score = responses["score"].to_numpy()
+    kind = responses["survey_type"].to_numpy()
+    for label, mask in (("buyers", is_buyer), ("non_buyers", ~is_buyer)):
+        rule = (
+            "an identifiable response with an identifiable non-cancelled order of its person in "
+            "the 90 days before"
+        )
+        segment = rule if label == "buyers" else f"every other response (not {rule})"
+        csat = mask & (kind == "csat")
+        _with_identifiable(
+            kpis[f"csat_{label}"],
+            (score[csat] >= 4).sum(),
+            csat.sum(),
+            f"CSAT top-2-box / CSAT responses, {label}: {segment}",
+        )
+        nps = mask & (kind == "nps")
+        promoters, detractors = (score[nps] >= 9).sum(), (score[nps] <= 6).sum()
+        kpis[f"nps_{label}"]["identifiable"] = {
+            "value": (100.0 * (promoters - detractors) / nps.sum()) if nps.sum() else None,
+            "numerator": float(promoters - detractors),
+            "denominator": float(nps.sum()),
+            "definition": f"NPS points, {label}: {segment}",
+        }
+
+    flags = comp[(comp["table"] != "sessions") & (comp["person_index"] >= 0)][
+        ["table", "key", "person_index", "is_identifiable"]
+    ]
+    visitors = pd.DataFrame(
+        {
+            "table": np.where(
+                sessions["platform"].to_numpy() == "app",
+                "app_analytics.devices",
+                "web_analytics.cookies",
+            ),
+            "key": world.tables["_session_text"].visitor.to_numpy(zero_copy_only=False),
+            "person_index": sessions["person_index"].to_numpy(),
+            "is_identifiable": session_linked,
+        }
+    )
+    visitors = visitors[visitors["person_index"] >= 0].drop_duplicates(["table", "key"])
+    flags = pd.concat([flags, visitors], ignore_index=True)
+    flags["is_identifiable_ropo"] = (flags["table"] == "store_pos.transactions") & flags[
+        "key"
+    ].isin(ropo_orders)
+    system_table = flags["table"].str.split(".", n=1, expand=True)
+    person_ids = world.people["person_id"].to_numpy()
+    return pd.DataFrame(
+        {
+            "source_system": system_table[0].to_numpy(),
+            "source_table": system_table[1].to_numpy(),
+            "source_record_id": flags["key"].astype(str).to_numpy(),
+            "person_id": person_ids[flags["person_index"].to_numpy()],
+            "is_identifiable": flags["is_identifiable"].to_numpy(),
+            "is_identifiable_ropo": flags["is_identifiable_ropo"].fillna(False).to_numpy(bool),
+        }
+    )
