@@ -78,6 +78,11 @@ def main(database: Path, truth: Path) -> int:
         mismatches += not same
         print(f"{name}:")
         print(f"  planted (true people)          {_ratio(want['numerator'], want['denominator'])}")
+        if "identifiable" in want:
+            best = want["identifiable"]
+            print(
+                f"  identifiable (perfect identity) {_ratio(best['numerator'], best['denominator'])}"
+            )
         print(f"  truth rule, warehouse customers {_ratio(*partition)}")
         print(f"  warehouse                       {_ratio(*found)}  {'OK' if same else 'DIFFERS'}")
     print(

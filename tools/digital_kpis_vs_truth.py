@@ -34,6 +34,8 @@ KPIS: list[tuple[str, str, str, str]] = [
         "platform = 'app'",
     ),
     ("store_conversion_rate", "kpi_store_conversion_daily", "store_conversion_rate", "1 = 1"),
+    ("promotion_ctr_web", "kpi_promotion_ctr_daily", "click_through_rate", "platform = 'web'"),
+    ("promotion_ctr_app", "kpi_promotion_ctr_daily", "click_through_rate", "platform = 'app'"),
 ]
 
 

@@ -45,6 +45,34 @@ def warehouse_orders(warehouse) -> pd.DataFrame:
         ).df()
 
 
+@pytest.fixture(scope="module")
+def identifiable(fixture_world) -> pd.DataFrame:
+    """Per record, the truth's flag: reachable to its person through non-junk identifiers and
+    references (docs/generator.md, "Identifiable KPIs")."""
+    return pd.read_parquet(fixture_world.truth_dir / "identifiable_records.parquet")
+
+
+def identifiable_keys(identifiable: pd.DataFrame, system: str, table: str) -> set[str]:
+    rows = identifiable[
+        (identifiable["source_system"] == system)
+        & (identifiable["source_table"] == table)
+        & identifiable["is_identifiable"]
+    ]
+    return set(rows["source_record_id"])
+
+
+def identifiable_order_keys(identifiable: pd.DataFrame) -> set[str]:
+    return {
+        f"{system}:{key}"
+        for system, table in (
+            ("ecommerce", "orders"),
+            ("store_pos", "transactions"),
+            ("marketplace", "orders"),
+        )
+        for key in identifiable_keys(identifiable, system, table)
+    }
+
+
 def persons_of(true_person: pd.DataFrame, system: str, table: str, key: str) -> pd.DataFrame:
     rows = true_person[
         (true_person["source_system"] == system) & (true_person["source_table"] == table)
@@ -124,6 +152,46 @@ def test_lead_conversion_is_the_truths_seen_through_identity(warehouse, kpis, le
     assert lead_orders["lead_id"].nunique() == kpis["lead_conversion_rate"]["numerator"]
 
 
+def test_leads_against_the_identifiable_values_are_explained_exactly(
+    warehouse, kpis, lead_orders, identifiable
+):
+    """A perfect warehouse counts the (lead, order) pairs whose lead and order are both
+    identifiable. The warehouse's pairs are those it stitches under the lead's customer;
+    its revenue and converted leads equal the identifiable ones minus the identifiable
+    pairs it does not stitch plus the pairs it stitches that the truth's principal
+    identity does not reach - both counted from the truth and the stitched map."""
+    pairs = lead_orders.assign(
+        is_identifiable=lead_orders["lead_id"].isin(identifiable_keys(identifiable, "crm", "leads"))
+        & lead_orders["order_key"].isin(identifiable_order_keys(identifiable))
+    )
+    rpl = kpis["revenue_per_lead_eur"]["identifiable"]
+    conversion = kpis["lead_conversion_rate"]["identifiable"]
+    known = pairs[pairs["is_identifiable"]]
+    assert cents(known["net_sales_eur"].sum()) == cents(rpl["numerator"])
+    assert known["lead_id"].nunique() == conversion["numerator"]
+    assert rpl["numerator"] <= kpis["revenue_per_lead_eur"]["numerator"]
+    assert conversion["numerator"] <= kpis["lead_conversion_rate"]["numerator"]
+
+    revenue, leads = totals(warehouse, "kpi_leads_monthly", "revenue_per_lead_eur")
+    converted, _ = totals(warehouse, "kpi_leads_monthly", "lead_conversion_rate")
+    assert leads == rpl["denominator"] == conversion["denominator"]
+    unstitched = pairs[pairs["is_identifiable"] & ~pairs["is_seen"]]
+    beyond = pairs[~pairs["is_identifiable"] & pairs["is_seen"]]
+    explanation = (
+        f"identifiable {rpl['numerator']:.2f} EUR, {conversion['numerator']:.0f} leads; "
+        f"unstitched identifiable pairs -{unstitched['net_sales_eur'].sum():.2f} EUR; "
+        f"stitched pairs beyond the principal identity +{beyond['net_sales_eur'].sum():.2f} EUR"
+    )
+    assert cents(revenue) == cents(rpl["numerator"]) - cents(
+        unstitched["net_sales_eur"].sum()
+    ) + cents(beyond["net_sales_eur"].sum()), explanation
+    seen_leads = set(pairs.loc[pairs["is_seen"], "lead_id"])
+    lost, gained = set(known["lead_id"]) - seen_leads, seen_leads - set(known["lead_id"])
+    assert converted == conversion["numerator"] - len(lost) + len(gained), (
+        f"{explanation}; converted leads lost to stitching -{len(lost)}, gained +{len(gained)}"
+    )
+
+
 # ------------------------------------------------------------------------------ satisfaction
 
 
@@ -174,6 +242,54 @@ def test_satisfaction_totals_exactly_and_the_buyer_split_only_misses_true_buyers
         assert buyer_numerator == truth["numerator"] - missed_top_two
 
 
+@pytest.mark.parametrize("survey_type", ["csat", "nps"])
+def test_satisfaction_buyers_against_the_identifiable_split_are_explained_exactly(
+    warehouse, kpis, response_buyers, truth_orders, identifiable, survey_type
+):
+    """A perfect warehouse calls a respondent a buyer when the response and an order of its
+    person in the 90 days before are both identifiable. The warehouse's buyer segment is
+    that minus the identifiable buyers it misses plus the buyers it finds that way not."""
+    known_orders = truth_orders[
+        truth_orders["order_key"].isin(identifiable_order_keys(identifiable))
+        & ~truth_orders["is_cancelled"]
+    ]
+    known = response_buyers[
+        response_buyers["response_id"].isin(identifiable_keys(identifiable, "surveys", "responses"))
+    ]
+    pairs = known.merge(known_orders[["person_id", "ordered_at"]], on="person_id")
+    pairs = pairs[
+        (pairs["ordered_at"] < pairs["responded_at"])
+        & (pairs["ordered_at"] >= pairs["responded_at"] - pd.Timedelta(days=90))
+    ]
+    of_type = response_buyers[response_buyers["survey_type"] == survey_type].assign(
+        is_identifiable_buyer=lambda f: f["response_id"].isin(set(pairs["response_id"]))
+    )
+
+    def score_sum(frame: pd.DataFrame) -> int:
+        if survey_type == "csat":
+            return int((frame["score"] >= 4).sum())
+        return int((frame["score"] >= 9).sum() - (frame["score"] <= 6).sum())
+
+    truth = kpis[f"{survey_type}_buyers"]["identifiable"]
+    buyers = of_type[of_type["is_identifiable_buyer"]]
+    assert (score_sum(buyers), len(buyers)) == (truth["numerator"], truth["denominator"])
+    assert truth["denominator"] <= kpis[f"{survey_type}_buyers"]["denominator"]
+
+    missed = of_type[of_type["is_identifiable_buyer"] & ~of_type["is_buyer"]]
+    extra = of_type[~of_type["is_identifiable_buyer"] & of_type["is_buyer"]]
+    numerator, responses = totals(
+        warehouse, "kpi_satisfaction_monthly", survey_type, "buyer_segment = 'buyer'"
+    )
+    explanation = (
+        f"identifiable {truth['numerator']:.0f}/{truth['denominator']:.0f}; identifiable buyers "
+        f"the warehouse misses -{len(missed)}; buyers beyond the identifiable rule +{len(extra)}"
+    )
+    assert responses == truth["denominator"] - len(missed) + len(extra), explanation
+    if survey_type == "csat":
+        expected = truth["numerator"] - score_sum(missed) + score_sum(extra)
+        assert numerator == expected, explanation
+
+
 # ------------------------------------------------------------------------------ cross-channel
 
 
@@ -197,6 +313,43 @@ def test_ropo_share_is_a_lower_bound_of_the_truth(warehouse, kpis, truth_orders)
     missed = flagged[flagged["order_key"].isin(true_ropo - found)]
     missed_sales = truth_orders.loc[truth_orders["order_key"].isin(missed["order_key"])]
     assert cents(truth["numerator"]) - cents(ropo) == cents(missed_sales["net_sales_eur"].sum())
+
+
+def test_ropo_against_the_identifiable_share_is_explained_exactly(
+    warehouse, kpis, truth_orders, identifiable
+):
+    """A perfect warehouse flags an identifiable store order whose person viewed the category
+    online in the 14 days before on an identifiable session (cookie or device reachable to
+    the person). The warehouse's ROPO sales are that minus the identifiable ROPO orders it
+    does not flag (store order unstitched, or the views' cookie stitched elsewhere) plus the
+    orders it flags beyond it, counted order by order from the truth and the warehouse."""
+    truth = kpis["ropo_share_of_store_sales"]["identifiable"]
+    ropo, store = totals(warehouse, "kpi_cross_channel_monthly", "ropo_share_of_store_sales")
+    assert cents(store) == cents(truth["denominator"])
+    flagged = identifiable[identifiable["is_identifiable_ropo"]]
+    known = {f"store_pos:{key}" for key in flagged["source_record_id"]}
+    assert known <= set(truth_orders.loc[truth_orders["is_ropo"], "order_key"])
+    assert known <= identifiable_order_keys(identifiable)
+    sales = truth_orders.set_index("order_key")["net_sales_eur"]
+    assert cents(sales.reindex(sorted(known)).sum()) == cents(truth["numerator"])
+    with warehouse.connect() as con:
+        found = set(
+            con.execute(
+                "select order_key from marts.fct_ropo_orders"
+                " where order_channel = 'store' and is_ropo"
+            ).df()["order_key"]
+        )
+    missed, extra = known - found, found - known
+    explanation = (
+        f"identifiable {truth['numerator']:.2f} EUR; identifiable ROPO orders not flagged "
+        f"-{len(missed)}; flagged beyond the identifiable rule +{len(extra)}"
+    )
+    expected = (
+        cents(truth["numerator"])
+        - cents(sales.reindex(sorted(missed)).sum())
+        + cents(sales.reindex(sorted(extra)).sum())
+    )
+    assert cents(ropo) == expected, explanation
 
 
 @pytest.mark.parametrize(
