@@ -1,0 +1,48 @@
+"""The generator's identifiable-record rule (omnichannel.generate.linkable) on hand-made records.
+
+Worked out by hand: records link the nodes they carry; references (``ref:``) link records
+but are not identifiers of a person; junk placeholders never link.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from omnichannel.generate.linkable import _card, _email, _phone, components
+
+
+def nodes(series: pd.Series) -> list[str | None]:
+    return [None if pd.isna(value) else value for value in series]
+
+
+def test_junk_identifiers_never_link():
+    assert nodes(_email([" Test@Test.com ", " Anna@Mail.DE", None])) == [
+        None,
+        "email:anna@mail.de",
+        None,
+    ]
+    assert nodes(_phone(["0000000000", "+49 (0) 30 1234"], [3, 4])) == [None, "phone:4"]
+    assert nodes(_card(["L9010000000", " l1000000042 "])) == [None, "loyalty:L1000000042"]
+
+
+def test_references_link_records_into_one_component():
+    pairs = pd.DataFrame(
+        [
+            ("ticket:1", "email:a"),
+            ("ticket:1", "ref:O1"),
+            ("order:O1", "ref:O1"),  # an anonymous order named by the ticket
+            ("session:1", "cookie:c1"),  # a cookie never tied to anything
+            ("order:O2", "ref:O2"),  # an anonymous order nobody names
+        ],
+        columns=["record", "node"],
+    )
+    found = components(pairs).set_index("record")
+    assert found.loc["ticket:1", "component"] == found.loc["order:O1", "component"]
+    assert found.loc["session:1", "component"] != found.loc["ticket:1", "component"]
+    # identifiers per component: references do not count
+    assert found["identifiers"].to_dict() == {
+        "ticket:1": 1,
+        "order:O1": 1,
+        "session:1": 1,
+        "order:O2": 0,
+    }
