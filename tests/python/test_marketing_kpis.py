@@ -52,25 +52,24 @@ def identifiable(fixture_world) -> pd.DataFrame:
     return pd.read_parquet(fixture_world.truth_dir / "identifiable_records.parquet")
 
 
-def identifiable_keys(identifiable: pd.DataFrame, system: str, table: str) -> set[str]:
+ORDER_TABLES = (("ecommerce", "orders"), ("store_pos", "transactions"), ("marketplace", "orders"))
+
+
+def components_of(identifiable: pd.DataFrame, system: str, table: str) -> pd.Series:
+    """record id -> the truth's identity component (-1: the record carries no identifier)."""
     rows = identifiable[
-        (identifiable["source_system"] == system)
-        & (identifiable["source_table"] == table)
-        & identifiable["is_identifiable"]
+        (identifiable["source_system"] == system) & (identifiable["source_table"] == table)
     ]
-    return set(rows["source_record_id"])
+    return pd.Series(rows["component"].to_numpy(), index=rows["source_record_id"].to_numpy())
 
 
-def identifiable_order_keys(identifiable: pd.DataFrame) -> set[str]:
-    return {
-        f"{system}:{key}"
-        for system, table in (
-            ("ecommerce", "orders"),
-            ("store_pos", "transactions"),
-            ("marketplace", "orders"),
-        )
-        for key in identifiable_keys(identifiable, system, table)
-    }
+def order_components(identifiable: pd.DataFrame) -> pd.Series:
+    """order_key -> the truth's identity component."""
+    parts = []
+    for system, table in ORDER_TABLES:
+        found = components_of(identifiable, system, table)
+        parts.append(pd.Series(found.to_numpy(), index=system + ":" + found.index))
+    return pd.concat(parts)
 
 
 def persons_of(true_person: pd.DataFrame, system: str, table: str, key: str) -> pd.DataFrame:
@@ -155,14 +154,18 @@ def test_lead_conversion_is_the_truths_seen_through_identity(warehouse, kpis, le
 def test_leads_against_the_identifiable_values_are_explained_exactly(
     warehouse, kpis, lead_orders, identifiable
 ):
-    """A perfect warehouse counts the (lead, order) pairs whose lead and order are both
-    identifiable. The warehouse's pairs are those it stitches under the lead's customer;
-    its revenue and converted leads equal the identifiable ones minus the identifiable
-    pairs it does not stitch plus the pairs it stitches that the truth's principal
-    identity does not reach - both counted from the truth and the stitched map."""
+    """A perfect warehouse counts the (lead, order) pairs whose order is reachable from the
+    lead through non-junk identifiers (one component of the truth's identity graph). The
+    warehouse's pairs are those it stitches under the lead's customer; its revenue and
+    converted leads equal the identifiable ones minus the identifiable pairs it does not
+    stitch plus the pairs it stitches that the truth's components do not link (none while
+    every warehouse edge is a link of docs/generator.md) - counted from the truth and the
+    stitched map."""
+    lead_component = components_of(identifiable, "crm", "leads").reindex(lead_orders["lead_id"])
+    order_component = order_components(identifiable).reindex(lead_orders["order_key"])
     pairs = lead_orders.assign(
-        is_identifiable=lead_orders["lead_id"].isin(identifiable_keys(identifiable, "crm", "leads"))
-        & lead_orders["order_key"].isin(identifiable_order_keys(identifiable))
+        is_identifiable=(lead_component.to_numpy() == order_component.to_numpy())
+        & (lead_component.to_numpy() >= 0)
     )
     rpl = kpis["revenue_per_lead_eur"]["identifiable"]
     conversion = kpis["lead_conversion_rate"]["identifiable"]
@@ -180,7 +183,7 @@ def test_leads_against_the_identifiable_values_are_explained_exactly(
     explanation = (
         f"identifiable {rpl['numerator']:.2f} EUR, {conversion['numerator']:.0f} leads; "
         f"unstitched identifiable pairs -{unstitched['net_sales_eur'].sum():.2f} EUR; "
-        f"stitched pairs beyond the principal identity +{beyond['net_sales_eur'].sum():.2f} EUR"
+        f"stitched pairs the truth's components do not link +{beyond['net_sales_eur'].sum():.2f} EUR"
     )
     assert cents(revenue) == cents(rpl["numerator"]) - cents(
         unstitched["net_sales_eur"].sum()
@@ -246,17 +249,21 @@ def test_satisfaction_totals_exactly_and_the_buyer_split_only_misses_true_buyers
 def test_satisfaction_buyers_against_the_identifiable_split_are_explained_exactly(
     warehouse, kpis, response_buyers, truth_orders, identifiable, survey_type
 ):
-    """A perfect warehouse calls a respondent a buyer when the response and an order of its
-    person in the 90 days before are both identifiable. The warehouse's buyer segment is
-    that minus the identifiable buyers it misses plus the buyers it finds that way not."""
-    known_orders = truth_orders[
-        truth_orders["order_key"].isin(identifiable_order_keys(identifiable))
-        & ~truth_orders["is_cancelled"]
-    ]
-    known = response_buyers[
-        response_buyers["response_id"].isin(identifiable_keys(identifiable, "surveys", "responses"))
-    ]
-    pairs = known.merge(known_orders[["person_id", "ordered_at"]], on="person_id")
+    """A perfect warehouse calls a respondent a buyer when a non-cancelled order in the 90
+    days before is reachable from the response through non-junk identifiers (one component
+    of the truth's identity graph). The warehouse's buyer segment is that minus the
+    identifiable buyers it misses plus the buyers it finds that way not."""
+    live = truth_orders[~truth_orders["is_cancelled"]]
+    live = live.assign(
+        component=order_components(identifiable).reindex(live["order_key"]).to_numpy()
+    )
+    known = response_buyers.assign(
+        component=components_of(identifiable, "surveys", "responses")
+        .reindex(response_buyers["response_id"])
+        .to_numpy()
+    )
+    known = known[known["component"] >= 0]
+    pairs = known.merge(live[["component", "ordered_at"]], on="component")
     pairs = pairs[
         (pairs["ordered_at"] < pairs["responded_at"])
         & (pairs["ordered_at"] >= pairs["responded_at"] - pd.Timedelta(days=90))
@@ -318,9 +325,9 @@ def test_ropo_share_is_a_lower_bound_of_the_truth(warehouse, kpis, truth_orders)
 def test_ropo_against_the_identifiable_share_is_explained_exactly(
     warehouse, kpis, truth_orders, identifiable
 ):
-    """A perfect warehouse flags an identifiable store order whose person viewed the category
-    online in the 14 days before on an identifiable session (cookie or device reachable to
-    the person). The warehouse's ROPO sales are that minus the identifiable ROPO orders it
+    """A perfect warehouse flags a store order with a view of the category in the 14 days
+    before on a web or app session reachable from the order through non-junk identifiers
+    (one component of the truth's identity graph). The warehouse's ROPO sales are that minus the identifiable ROPO orders it
     does not flag (store order unstitched, or the views' cookie stitched elsewhere) plus the
     orders it flags beyond it, counted order by order from the truth and the warehouse."""
     truth = kpis["ropo_share_of_store_sales"]["identifiable"]
@@ -329,7 +336,7 @@ def test_ropo_against_the_identifiable_share_is_explained_exactly(
     flagged = identifiable[identifiable["is_identifiable_ropo"]]
     known = {f"store_pos:{key}" for key in flagged["source_record_id"]}
     assert known <= set(truth_orders.loc[truth_orders["is_ropo"], "order_key"])
-    assert known <= identifiable_order_keys(identifiable)
+    assert (order_components(identifiable).reindex(sorted(known)) >= 0).all()
     sales = truth_orders.set_index("order_key")["net_sales_eur"]
     assert cents(sales.reindex(sorted(known)).sum()) == cents(truth["numerator"])
     with warehouse.connect() as con:

@@ -20,6 +20,9 @@ own knowledge of who is behind what:
   component is its person's principal one: the person is reachable from the record
   through non-junk identifiers shared with other records of that person. Records of
   a person's other components are split off: no extract links them to the rest.
+  Person-level KPIs (omnichannel buyers) use identifiable records; KPIs over pairs of
+  records (a store order and a view, a lead and an order, a response and an order)
+  count a pair when both lie in one component, each reachable from the other.
 
 The result is published beside each identity-dependent KPI of ``kpis.json`` as
 ``identifiable`` (numerator, denominator, value, definition), and per record in
@@ -334,6 +337,10 @@ def add_identifiable_kpis(
     ordered_at, is_cancelled, net_sales_eur, is_ropo)."""
     comp = identifiable_records(world, out)
     linked = set(comp.loc[comp["is_identifiable"], "record"])
+    # the component of each record that carries an identifier (-1: none, anonymous)
+    component = pd.Series(
+        np.where(comp["identifiers"] > 0, comp["component"], -1), index=comp["record"]
+    )
     order_table = orders["source_system"].map(
         {
             "ecommerce": "ecommerce.orders",
@@ -341,8 +348,10 @@ def add_identifiable_kpis(
             "marketplace": "marketplace.orders",
         }
     )
+    order_record = order_table + ":" + orders["order_id"].astype(str)
     orders = orders.assign(
-        is_identifiable=(order_table + ":" + orders["order_id"].astype(str)).isin(linked)
+        is_identifiable=order_record.isin(linked),
+        component=component.reindex(order_record).fillna(-1).astype(np.int64).to_numpy(),
     )
     end_s = world.tables["_end"]
 
@@ -357,37 +366,45 @@ def add_identifiable_kpis(
         kpis["omnichannel_buyer_share"],
         (channels >= 2).sum(),
         len(channels),
-        "the same rule over identifiable orders only: people who bought in 2+ order channels "
-        "in the trailing 365 days / people with an identifiable order in that window",
+        "the same rule over identifiable orders only (in the person's principal component): "
+        "people who bought in 2+ order channels in the trailing 365 days / people with an "
+        "identifiable order in that window",
     )
 
-    # ROPO: identifiable store orders with a view on an identifiable session of their person
+    # pairs of records (a store order and a view, a lead and an order, a response and an
+    # order) count when both lie in one component: each is reachable from the other
     sessions = world.sessions
+    session_component = np.full(len(sessions), -1, dtype=np.int64)
+    of_sessions = comp[comp["table"] == "sessions"]
+    session_component[of_sessions["key"].astype(np.int64).to_numpy()] = np.where(
+        of_sessions["identifiers"] > 0, of_sessions["component"], -1
+    )
     session_linked = np.zeros(len(sessions), dtype=bool)
-    linked_sessions = comp[(comp["table"] == "sessions") & comp["is_identifiable"]]["key"]
+    linked_sessions = of_sessions[of_sessions["is_identifiable"]]["key"]
     session_linked[linked_sessions.astype(np.int64).to_numpy()] = True
+
+    # ROPO: a store order with a view of the category in the 14 days before on a session
+    # of the same component
     events = world.events
     ref = world.tables["_reference"]
     views = events[events["code"].to_numpy() == VIEW_ITEM][["session_number", "at", "sku"]]
-    views = views[session_linked[views["session_number"].to_numpy()]]
     views = views.assign(
-        person_index=sessions["person_index"].to_numpy()[views["session_number"].to_numpy()],
+        component=session_component[views["session_number"].to_numpy()],
         category_id=ref.products["category_id"].to_numpy()[views["sku"].to_numpy()],
     )
+    views = views[views["component"] >= 0]
     lines = world.lines.merge(
-        orders[["order_id", "order_channel", "person_index", "ordered_at", "is_cancelled"]],
+        orders[["order_id", "order_channel", "component", "ordered_at", "is_cancelled"]],
         on="order_id",
     )
     store = orders[orders["order_channel"] == "store"]
     store_lines = lines[
-        (lines["order_channel"] == "store")
-        & ~lines["is_cancelled"]
-        & lines["order_id"].isin(store.loc[store["is_identifiable"], "order_id"])
+        (lines["order_channel"] == "store") & ~lines["is_cancelled"] & (lines["component"] >= 0)
     ]
     category = ref.products.set_index("sku")["category_id"]
     store_lines = store_lines.assign(category_id=category.reindex(store_lines["sku"]).to_numpy())
     matched = store_lines.merge(
-        views[["person_index", "at", "category_id"]], on=["person_index", "category_id"]
+        views[["component", "at", "category_id"]], on=["component", "category_id"]
     )
     matched = matched[
         (matched["at"] < matched["ordered_at"])
@@ -399,26 +416,25 @@ def add_identifiable_kpis(
         kpis["ropo_share_of_store_sales"],
         store.loc[ropo, "net_sales_eur"].sum(),
         store["net_sales_eur"].sum(),
-        "net sales of identifiable store orders whose person viewed a product of the same "
-        "category online in the 14 days before on an identifiable session (its cookie or "
-        "device reaches the person) / all store net sales",
+        "net sales of store orders with a view of a product of the same category in the 14 "
+        "days before on a web or app session reachable from the order through non-junk "
+        "identifiers (same component) / all store net sales",
     )
 
-    # leads: identifiable leads and the identifiable orders of their person within 90 days
+    # leads: orders within 90 days of creation in the lead's component
     leads = out["crm.leads"]
-    lead_linked = ("crm.leads:" + leads["lead_id"].astype(str)).isin(linked).to_numpy()
     lp = pd.DataFrame(
         {
-            "lead_id": leads["lead_id"].to_numpy()[lead_linked],
-            "person_index": leads["_person"].to_numpy()[lead_linked],
-            "lead_at": pd.to_datetime(
-                leads["created_ts"].to_numpy()[lead_linked], format="%Y-%m-%dT%H:%M:%SZ"
-            ),
+            "lead_id": leads["lead_id"].to_numpy(),
+            "component": component.reindex("crm.leads:" + leads["lead_id"].astype(str))
+            .fillna(-1)
+            .astype(np.int64)
+            .to_numpy(),
+            "lead_at": pd.to_datetime(leads["created_ts"], format="%Y-%m-%dT%H:%M:%SZ").to_numpy(),
         }
     )
-    lo = lp.merge(
-        orders.loc[orders["is_identifiable"], ["person_index", "ordered_at", "net_sales_eur"]],
-        on="person_index",
+    lo = lp[lp["component"] >= 0].merge(
+        orders[["component", "ordered_at", "net_sales_eur"]], on="component"
     )
     lo = lo[
         (lo["ordered_at"] >= lo["lead_at"])
@@ -428,42 +444,43 @@ def add_identifiable_kpis(
         kpis["revenue_per_lead_eur"],
         round(lo["net_sales_eur"].sum(), 2),
         len(leads),
-        "net sales of identifiable orders of an identifiable lead's person within 90 days of "
-        "the lead's creation / leads created",
+        "net sales of orders reachable from the lead (same component) placed within 90 days "
+        "of the lead's creation / leads created",
     )
     _with_identifiable(
         kpis["lead_conversion_rate"],
         lo["lead_id"].nunique(),
         len(leads),
-        "identifiable leads whose person placed an identifiable order within 90 days / leads",
+        "leads with an order reachable from the lead (same component) within 90 days / leads",
     )
 
-    # satisfaction: a buyer when the response and a recent order of its person are identifiable
+    # satisfaction: a buyer when a non-cancelled order in the 90 days before is reachable
+    # from the response (same component)
     responses = out["surveys.responses"]
-    response_linked = (
-        ("surveys.responses:" + responses["response_id"].astype(str)).isin(linked).to_numpy()
-    )
     at = pd.to_datetime(responses["responded_ts"], format="%Y-%m-%dT%H:%M:%SZ").to_numpy()
-    bought = orders[orders["is_identifiable"] & ~orders["is_cancelled"]][
-        ["person_index", "ordered_at"]
-    ]
     r = pd.DataFrame(
         {
-            "response_id": responses["response_id"].to_numpy()[response_linked],
-            "person_index": responses["_person"].to_numpy()[response_linked],
-            "at": at[response_linked],
+            "response_id": responses["response_id"].to_numpy(),
+            "component": component.reindex(
+                "surveys.responses:" + responses["response_id"].astype(str)
+            )
+            .fillna(-1)
+            .astype(np.int64)
+            .to_numpy(),
+            "at": at,
         }
-    ).merge(bought, on="person_index")
+    )
+    bought = orders[~orders["is_cancelled"] & (orders["component"] >= 0)]
+    r = r[r["component"] >= 0].merge(bought[["component", "ordered_at"]], on="component")
     r = r[(r["ordered_at"] < r["at"]) & (r["ordered_at"] >= r["at"] - pd.Timedelta(days=90))]
     is_buyer = responses["response_id"].isin(set(r["response_id"])).to_numpy()
     score = responses["score"].to_numpy()
     kind = responses["survey_type"].to_numpy()
+    rule = (
+        "a non-cancelled order in the 90 days before reachable from the response (same component)"
+    )
     for label, mask in (("buyers", is_buyer), ("non_buyers", ~is_buyer)):
-        rule = (
-            "an identifiable response with an identifiable non-cancelled order of its person in "
-            "the 90 days before"
-        )
-        segment = rule if label == "buyers" else f"every other response (not {rule})"
+        segment = rule if label == "buyers" else f"every other response (no {rule})"
         csat = mask & (kind == "csat")
         _with_identifiable(
             kpis[f"csat_{label}"],
@@ -480,8 +497,9 @@ def add_identifiable_kpis(
             "definition": f"NPS points, {label}: {segment}",
         }
 
-    flags = comp[(comp["table"] != "sessions") & (comp["person_index"] >= 0)][
-        ["table", "key", "person_index", "is_identifiable"]
+    flags = comp[(comp["table"] != "sessions") & (comp["person_index"] >= 0)]
+    flags = flags.assign(component=component.reindex(flags["record"]).to_numpy())[
+        ["table", "key", "person_index", "is_identifiable", "component"]
     ]
     visitors = pd.DataFrame(
         {
@@ -493,6 +511,7 @@ def add_identifiable_kpis(
             "key": world.tables["_session_text"].visitor.to_numpy(zero_copy_only=False),
             "person_index": sessions["person_index"].to_numpy(),
             "is_identifiable": session_linked,
+            "component": session_component,
         }
     )
     visitors = visitors[visitors["person_index"] >= 0].drop_duplicates(["table", "key"])
@@ -508,6 +527,7 @@ def add_identifiable_kpis(
             "source_table": system_table[1].to_numpy(),
             "source_record_id": flags["key"].astype(str).to_numpy(),
             "person_id": person_ids[flags["person_index"].to_numpy()],
+            "component": flags["component"].astype(np.int64).to_numpy(),
             "is_identifiable": flags["is_identifiable"].to_numpy(),
             "is_identifiable_ropo": flags["is_identifiable_ropo"].fillna(False).to_numpy(bool),
         }
