@@ -522,8 +522,8 @@ def add_promotion_events(
     rng: np.random.Generator, sessions: pd.DataFrame, events: pd.DataFrame
 ) -> pd.DataFrame:
     """On-site promotions: the landing page (or app start screen) of about 60% of sessions
-    shows one promotion (GA4 `view_promotion`, the same second as the landing); a human
-    visitor clicks it (`select_promotion`, 1-3 s later, before the next event) with the
+    shows one promotion (GA4 `view_promotion`, 1 s after the landing); a human visitor
+    clicks it (`select_promotion`, 2-3 s after the landing, before the next event) with the
     promotion's click probability. Bots render the banner but never click. The inserted
     events carry no engagement time, no login and no SKU, so sessions, engagement and the
     funnel are unchanged; `promotion` is the index into PROMOTIONS (-1 for other events).
@@ -534,7 +534,7 @@ def add_promotion_events(
     promotion = rng.integers(0, len(PROMOTIONS), m)
     click_rate = np.array([p[4] for p in PROMOTIONS])[promotion]
     clicked = shown & ~is_bot & (rng.random(m) < click_rate)
-    click_delay = rng.integers(1, 4, m)
+    click_delay = rng.integers(2, 4, m)
     extra = shown.astype(np.int64) + clicked
     before = np.cumsum(extra) - extra  # events inserted in earlier sessions
     session = events["session_number"].to_numpy()
@@ -553,7 +553,7 @@ def add_promotion_events(
         ("code", VIEW_PROMOTION, SELECT_PROMOTION),
         (
             "at",
-            landing_at[view_sessions],
+            landing_at[view_sessions] + np.timedelta64(1, "s"),
             landing_at[click_sessions] + click_delay[click_sessions].astype("timedelta64[s]"),
         ),
         ("is_first", False, False),
