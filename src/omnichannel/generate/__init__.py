@@ -41,6 +41,60 @@ def is_up_to_date(out: Path, scale: float, days: int, start: dt.date, seed: int)
     return json.loads(marker.read_text()).get("parameters") == _parameters(scale, days, start, seed)
 
 
+def _write_other_extracts(
+    world,
+    extracts: dict[str, pd.DataFrame],
+    event_defects: pd.DataFrame,
+    records,
+    out: Path,
+    truth: Path,
+    calendar: np.ndarray,
+    progress,
+    task,
+) -> dict[str, int]:
+    """Every extract but the events, the truth and the defects; rows per table written."""
+    from omnichannel.generate.extracts import (
+        build_inventory_extracts,
+        build_more_extracts,
+        build_relationship_extracts,
+    )
+    from omnichannel.generate.linkable import add_identifiable_kpis
+    from omnichannel.generate.mess import plant_defects
+    from omnichannel.generate.truth import compute_truth, source_records
+    from omnichannel.generate.writer import ParquetFiles, write_table
+
+    build_more_extracts(world, extracts)
+    build_relationship_extracts(world, extracts)
+    build_inventory_extracts(world, extracts)
+    progress.advance(task)
+    truth_tables = compute_truth(world, extracts)
+    records.add_frame(source_records(extracts, world.people))
+    truth_tables["orders"].to_parquet(truth / "orders.parquet", index=False)
+    truth_tables["sessions"].to_parquet(truth / "sessions.parquet", index=False)
+    progress.advance(task)
+    defects = plant_defects(world.tables["_rngs"][11], extracts, world.days, world.tables["_start"])
+    # what a perfect warehouse could tie to a person, on the extracts as delivered
+    add_identifiable_kpis(
+        world, extracts, truth_tables["_orders"], truth_tables["kpis"]
+    ).to_parquet(truth / "identifiable_records.parquet", index=False)
+    (truth / "kpis.json").write_text(json.dumps(truth_tables["kpis"], indent=2, sort_keys=True))
+    pd.concat([event_defects, defects], ignore_index=True).to_parquet(
+        truth / "defects.parquet", index=False
+    )
+    progress.advance(task)
+    rows: dict[str, int] = {}
+    with ParquetFiles() as files:
+        for table in TABLES:
+            if table.qualified_name not in extracts:
+                continue
+            progress.update(task, description=f"writing {table.qualified_name}")
+            rows[table.qualified_name] = write_table(
+                extracts.pop(table.qualified_name), table, out, calendar, files
+            )
+            progress.advance(task)
+    return rows
+
+
 def generate_world(
     scale: float,
     days: int,
@@ -56,88 +110,54 @@ def generate_world(
     """
     from rich.progress import Progress
 
-    from omnichannel.generate.event_extracts import (
-        plan_event_defects,
-        write_event_extracts,
-        written_events,
-    )
-    from omnichannel.generate.extracts import (
-        build_extracts,
-        build_inventory_extracts,
-        build_more_extracts,
-        build_relationship_extracts,
-    )
-    from omnichannel.generate.linkable import add_identifiable_kpis
-    from omnichannel.generate.mess import plant_defects
-    from omnichannel.generate.truth import RecordsFile, compute_truth, source_records
+    from omnichannel.generate.event_extracts import plan_event_defects, written_events
+    from omnichannel.generate.event_process import EventWriter
+    from omnichannel.generate.extracts import build_extracts
+    from omnichannel.generate.truth import RecordsFile
     from omnichannel.generate.world import simulate
-    from omnichannel.generate.writer import ParquetFiles, partition_path, write_table
+    from omnichannel.generate.writer import expected_paths, partition_path, remove_stale_files
 
     if days < 1 or scale <= 0:
         raise ValueError("days must be >= 1 and scale > 0")
     started = time.perf_counter()
     out, truth = Path(out), Path(truth)
-    for folder in (out, truth):
-        if folder.exists():
-            shutil.rmtree(folder)
-        folder.mkdir(parents=True)
-    event_tables = {"web_analytics.events", "app_analytics.events"}
+    # the extracts of an earlier world are overwritten in place (see remove_stale_files);
+    # without its marker a half-written folder never passes for a complete world
+    out.mkdir(parents=True, exist_ok=True)
+    (out / GENERATION_FILE).unlink(missing_ok=True)
+    if truth.exists():
+        shutil.rmtree(truth)
+    truth.mkdir(parents=True)
+    by_name = {t.qualified_name: t for t in TABLES}
     steps = ["simulate", "extracts", "truth", "mess", *[t.qualified_name for t in TABLES]]
-    with (
-        Progress(disable=not show_progress, transient=True) as progress,
-        ParquetFiles() as files,
-    ):
+    events = EventWriter(truth)
+    with Progress(disable=not show_progress, transient=True) as progress:
         task = progress.add_task("generating", total=len(steps))
         world = simulate(scale, days, start, seed)
         progress.advance(task)
+        calendar = np.datetime64(start.isoformat(), "D") + np.arange(days)
         records = RecordsFile(truth / "source_records.parquet", world.people["person_id"])
         extracts = build_extracts(world)
-        build_more_extracts(world, extracts)
-        build_relationship_extracts(world, extracts)
-        build_inventory_extracts(world, extracts)
-        progress.advance(task)
-        truth_tables = compute_truth(world, extracts)
-        records.add_frame(source_records(extracts, world.people))
-        truth_tables["orders"].to_parquet(truth / "orders.parquet", index=False)
-        truth_tables["sessions"].to_parquet(truth / "sessions.parquet", index=False)
-        progress.advance(task)
         written = written_events(world)
         event_plan, event_defects = plan_event_defects(world.tables["_rngs"][13], world, written)
-        defects = plant_defects(world.tables["_rngs"][11], extracts, days, world.tables["_start"])
-        # what a perfect warehouse could tie to a person, on the extracts as delivered
-        add_identifiable_kpis(
-            world, extracts, truth_tables["_orders"], truth_tables["kpis"]
-        ).to_parquet(truth / "identifiable_records.parquet", index=False)
-        (truth / "kpis.json").write_text(json.dumps(truth_tables["kpis"], indent=2, sort_keys=True))
-        pd.concat([event_defects, defects], ignore_index=True).to_parquet(
-            truth / "defects.parquet", index=False
+        # the web and app events are written by a child process from here on
+        events.start(
+            world,
+            world.tables["_session_text"],
+            event_plan,
+            written,
+            lambda name, day: partition_path(out, by_name[name], calendar[day]),
         )
-        progress.advance(task)
-        calendar = world.tables["_start"] + np.arange(days)
-        by_name = {t.qualified_name: t for t in TABLES}
-        rows: dict[str, int] = {}
-        for table in TABLES:
-            if table.qualified_name in event_tables:
-                continue
-            progress.update(task, description=f"writing {table.qualified_name}")
-            rows[table.qualified_name] = write_table(
-                extracts.pop(table.qualified_name), table, out, calendar, files
+        try:
+            rows = _write_other_extracts(
+                world, extracts, event_defects, records, out, truth, calendar, progress, task
             )
-            progress.advance(task)
-        progress.update(task, description="writing web and app events")
-        rows.update(
-            write_event_extracts(
-                world,
-                world.tables["_session_text"],
-                event_plan,
-                written,
-                lambda name, day, table: files.write(
-                    table, partition_path(out, by_name[name], calendar[day])
-                ),
-                records.add_events,
-            )
-        )
+            progress.update(task, description="writing web and app events")
+            rows.update(events.finish(records.add_events))
+        finally:
+            events.stop()
         records.close()
+        remove_stale_files(out, expected_paths(out, TABLES, calendar))
         progress.advance(task, 2)
     seconds = time.perf_counter() - started
     rows = dict(sorted(rows.items()))

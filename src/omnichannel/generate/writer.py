@@ -32,6 +32,13 @@ PARQUET_OPTIONS = {
 }
 
 
+def _write_file(table: pa.Table, path: str) -> None:
+    # the folder is made on the worker too: creating directories is a system call that
+    # costs as much as the file (ext4), and the workers release the GIL while they wait
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    pq.write_table(table, path, **PARQUET_OPTIONS)
+
+
 class ParquetFiles:
     """Writes whole Parquet files on `workers` threads, at most `in_flight` pending."""
 
@@ -41,10 +48,9 @@ class ParquetFiles:
         self._in_flight = in_flight
 
     def write(self, table: pa.Table, path: str) -> None:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
         while len(self._pending) >= self._in_flight:
             self._pending.popleft().result()
-        self._pending.append(self._pool.submit(pq.write_table, table, path, **PARQUET_OPTIONS))
+        self._pending.append(self._pool.submit(_write_file, table, path))
 
     def close(self) -> None:
         try:
@@ -65,6 +71,34 @@ def partition_path(out: Path, table: RawTable, day: np.datetime64 | None) -> str
     if day is None:
         return f"{target}/snapshot.parquet"
     return f"{target}/date={day}/part-0.parquet"
+
+
+def expected_paths(out: Path, tables: list[RawTable], days: np.ndarray) -> set[str]:
+    """Every file a world of these days writes: a file per day of each daily table."""
+    return {
+        partition_path(out, table, None if table.partition == "snapshot" else day)
+        for table in tables
+        for day in ([None] if table.partition == "snapshot" else days)
+    }
+
+
+def remove_stale_files(out: Path, keep: set[str]) -> int:
+    """Delete every file under `out` that is not in `keep` (and folders left empty).
+
+    The generator overwrites the files of an earlier world in place rather than
+    deleting the folder first: creating a file costs ext4 far more than truncating
+    one (about 0.5 ms against 0.05 ms on this machine), and a world is ~12,400 files.
+    """
+    removed = 0
+    for folder, _subfolders, files in os.walk(out, topdown=False):
+        for name in files:
+            path = f"{folder}/{name}"
+            if path not in keep:
+                os.remove(path)
+                removed += 1
+        if folder != str(out) and not os.listdir(folder):
+            os.rmdir(folder)
+    return removed
 
 
 def to_arrow(frame: pd.DataFrame, table: RawTable) -> pa.Table:

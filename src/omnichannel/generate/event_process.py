@@ -1,0 +1,132 @@
+"""Write the web and app event exports in a forked process, beside the other extracts.
+
+The events are most of the rows and need only the simulated world, so once the
+session text is built a child process (fork: it shares the world's memory
+copy-on-write) renders and writes them while the parent derives and writes
+every other extract and the truth: the two cores work at once. The child streams
+the truth records of the events (ids and person) to an Arrow IPC file per export;
+the parent appends them to `source_records.parquet` afterwards in the same order
+as before, so every file keeps its bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from omnichannel.generate.event_extracts import EventDefects, SessionText, write_event_extracts
+from omnichannel.generate.world import World
+from omnichannel.generate.writer import ParquetFiles
+
+EVENT_TABLES = ("web_analytics.events", "app_analytics.events")
+_RECORD_SCHEMA = pa.schema([("source_record_id", pa.string()), ("person_index", pa.int64())])
+
+
+def _records_path(folder: Path, name: str) -> Path:
+    return folder / f".{name}.records.arrow"
+
+
+def _rows_path(folder: Path) -> Path:
+    return folder / ".event_rows.txt"
+
+
+class EventWriter:
+    """The event exports, written by a child process started with `start`."""
+
+    def __init__(self, scratch: Path) -> None:
+        self._scratch = scratch
+        self._pid: int | None = None
+
+    def start(
+        self,
+        world: World,
+        st: SessionText,
+        plan: EventDefects,
+        written: np.ndarray,
+        path_of: Callable[[str, int], str],
+    ) -> None:
+        """Fork; the child writes every event partition to `path_of(export, day)`."""
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid:
+            self._pid = pid
+            return
+        code = 1
+        try:
+            self._run_child(world, st, plan, written, path_of)
+            code = 0
+        except BaseException:  # the child must never return into the parent's code
+            traceback.print_exc()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
+
+    def _run_child(
+        self,
+        world: World,
+        st: SessionText,
+        plan: EventDefects,
+        written: np.ndarray,
+        path_of: Callable[[str, int], str],
+    ) -> None:
+        streams = {
+            name: pa.ipc.new_stream(str(_records_path(self._scratch, name)), _RECORD_SCHEMA)
+            for name in EVENT_TABLES
+        }
+
+        def record(name: str, ids: pa.Array, person_index: np.ndarray) -> None:
+            streams[name].write_batch(
+                pa.record_batch([ids, pa.array(person_index, pa.int64())], schema=_RECORD_SCHEMA)
+            )
+
+        with ParquetFiles() as files:
+            rows = write_event_extracts(
+                world,
+                st,
+                plan,
+                written,
+                lambda name, day, table: files.write(table, path_of(name, day)),
+                record,
+            )
+        for stream in streams.values():
+            stream.close()
+        _rows_path(self._scratch).write_text(
+            "\n".join(f"{name} {rows[name]}" for name in EVENT_TABLES)
+        )
+
+    def finish(self, record: Callable[[str, pa.Array, np.ndarray], None]) -> dict[str, int]:
+        """Wait for the child; hand its truth records to `record` in order; rows per export."""
+        pid, self._pid = self._pid, None
+        if pid is None:
+            raise RuntimeError("the event writer was not started")
+        _, status = os.waitpid(pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise RuntimeError("writing the web and app events failed (see the error above)")
+        for name in EVENT_TABLES:
+            path = _records_path(self._scratch, name)
+            with pa.OSFile(str(path)) as source:
+                for batch in pa.ipc.open_stream(source):
+                    record(name, batch.column(0), batch.column(1).to_numpy())
+            path.unlink()
+        rows_file = _rows_path(self._scratch)
+        rows = {
+            name: int(count)
+            for name, count in (line.split() for line in rows_file.read_text().splitlines())
+        }
+        rows_file.unlink()
+        return rows
+
+    def stop(self) -> None:
+        """End the child if it still runs (the parent failed)."""
+        if self._pid is not None:
+            os.kill(self._pid, signal.SIGTERM)
+            os.waitpid(self._pid, 0)
+            self._pid = None
