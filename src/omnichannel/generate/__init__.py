@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from omnichannel.generate.schema import TABLES
+from omnichannel.generate.stopwatch import Stopwatch
 
 GENERATION_FILE = "_generation.json"
 GENERATOR_VERSION = 3
@@ -51,6 +52,7 @@ def _write_other_extracts(
     calendar: np.ndarray,
     progress,
     task,
+    clock: Stopwatch,
 ) -> dict[str, int]:
     """Every extract but the events, the truth and the defects; rows per table written."""
     from omnichannel.generate.extracts import (
@@ -66,11 +68,13 @@ def _write_other_extracts(
     build_more_extracts(world, extracts)
     build_relationship_extracts(world, extracts)
     build_inventory_extracts(world, extracts)
+    clock.lap("other extracts")
     progress.advance(task)
     truth_tables = compute_truth(world, extracts)
     records.add_frame(source_records(extracts, world.people))
     truth_tables["orders"].to_parquet(truth / "orders.parquet", index=False)
     truth_tables["sessions"].to_parquet(truth / "sessions.parquet", index=False)
+    clock.lap("truth")
     progress.advance(task)
     defects = plant_defects(world.tables["_rngs"][11], extracts, world.days, world.tables["_start"])
     # what a perfect warehouse could tie to a person, on the extracts as delivered
@@ -92,6 +96,7 @@ def _write_other_extracts(
                 extracts.pop(table.qualified_name), table, out, calendar, files
             )
             progress.advance(task)
+    clock.lap("write other extracts")
     return rows
 
 
@@ -120,6 +125,7 @@ def generate_world(
     if days < 1 or scale <= 0:
         raise ValueError("days must be >= 1 and scale > 0")
     started = time.perf_counter()
+    clock = Stopwatch()
     out, truth = Path(out), Path(truth)
     # the extracts of an earlier world are overwritten in place (see remove_stale_files);
     # without its marker a half-written folder never passes for a complete world
@@ -134,12 +140,14 @@ def generate_world(
     with Progress(disable=not show_progress, transient=True) as progress:
         task = progress.add_task("generating", total=len(steps))
         world = simulate(scale, days, start, seed)
+        clock.lap("simulate")
         progress.advance(task)
         calendar = np.datetime64(start.isoformat(), "D") + np.arange(days)
         records = RecordsFile(truth / "source_records.parquet", world.people["person_id"])
         extracts = build_extracts(world)
         written = written_events(world)
         event_plan, event_defects = plan_event_defects(world.tables["_rngs"][13], world, written)
+        clock.lap("session text, ads and event defects")
         # the web and app events are written by a child process from here on
         events.start(
             world,
@@ -150,14 +158,17 @@ def generate_world(
         )
         try:
             rows = _write_other_extracts(
-                world, extracts, event_defects, records, out, truth, calendar, progress, task
+                world, extracts, event_defects, records, out, truth, calendar, progress, task, clock
             )
             progress.update(task, description="writing web and app events")
-            rows.update(events.finish(records.add_events))
+            event_rows, event_seconds = events.finish(records.add_events)
+            rows.update(event_rows)
+            clock.lap("wait for the events")
         finally:
             events.stop()
         records.close()
         remove_stale_files(out, expected_paths(out, TABLES, calendar))
+        clock.lap("source records and clean-up")
         progress.advance(task, 2)
     seconds = time.perf_counter() - started
     rows = dict(sorted(rows.items()))
@@ -168,6 +179,8 @@ def generate_world(
         "total_rows": total,
         "seconds": round(seconds, 3),
         "rows_per_second": round(total / seconds) if seconds else None,
+        # wall seconds of the parent's steps; the events are written meanwhile by a child
+        "step_seconds": clock.seconds | {"events (child process)": event_seconds},
     }
     (out / GENERATION_FILE).write_text(
         json.dumps({"parameters": report["parameters"], "rows": rows}, indent=2, sort_keys=True)

@@ -52,13 +52,14 @@ def campaign_codes(sessions: pd.DataFrame, sends: pd.DataFrame) -> np.ndarray:
     """Index into CAMPAIGN_IDS of each session's campaign (-1 for none): the send's campaign
     for an email or SMS click; search and social sessions alternate between the platform's
     two campaigns."""
-    platform = np.array([t[3] for t in TRAFFIC_SOURCES], dtype=object)[sessions["source_index"]]
+    # per traffic source: its ad platform's two campaigns (-1, -1 when it is no ad platform)
+    by_source = np.full((len(TRAFFIC_SOURCES), 2), -1)
+    for i, source in enumerate(TRAFFIC_SOURCES):
+        if source[3] in AD_PLATFORMS:
+            ids = PLATFORM_CAMPAIGNS[source[3]]
+            by_source[i] = [CAMPAIGN_IDS.index(ids[0]), CAMPAIGN_IDS.index(ids[-1])]
     parity = sessions["session_number"].to_numpy() % 2
-    code = np.full(len(sessions), -1)
-    for name in AD_PLATFORMS:
-        ids = PLATFORM_CAMPAIGNS[name]
-        chosen = np.array([CAMPAIGN_IDS.index(ids[0]), CAMPAIGN_IDS.index(ids[-1])])
-        code = np.where(platform == name, chosen[parity], code)
+    code = by_source[sessions["source_index"].to_numpy(), parity]
     message = sessions["message_number"].to_numpy()
     of_send = pd.Index(CAMPAIGN_IDS).get_indexer(sends["campaign_id"].to_numpy())
     return np.where(message >= 0, of_send[np.maximum(message, 0)], code)
@@ -114,10 +115,9 @@ def session_text(world: World) -> SessionText:
     number = sessions["session_number"].to_numpy()
     source = sessions["source_index"].to_numpy()
     person = sessions["person_index"].to_numpy()
-    platform_of_source = np.array([t[3] for t in TRAFFIC_SOURCES], dtype=object)[source]
     campaign_code = campaign_codes(sessions, world.tables["_sends"])
     campaign = text.take(CAMPAIGN_BY_SOURCE, campaign_code)
-    is_paid = np.isin(platform_of_source, AD_PLATFORMS)
+    is_paid = np.array([t[3] in AD_PLATFORMS for t in TRAFFIC_SOURCES])[source]
     gclid = text.take(text.ids("GCL", number, 9), number, is_paid)
     query = tracked_link(source, campaign, sessions["message_number"].to_numpy())
     query = pc.coalesce(text.join(query, "&gclid=", gclid), query)
@@ -157,15 +157,15 @@ def session_text(world: World) -> SessionText:
 def ad_clicks(world: World, st: SessionText) -> pd.DataFrame:
     """Every paid session starts with an ad click: the ad platform's click log."""
     paid = np.flatnonzero(st.is_paid)
-    is_app = world.sessions["platform"].to_numpy()[paid] == "app"
+    is_app = (world.sessions["platform"] == "app").to_numpy()[paid]
     at = world.sessions["start_at"].to_numpy()[paid].astype("datetime64[s]")
     landing = pc.if_else(pa.array(is_app), APP_LANDING, st.landing.take(pa.array(paid)))
     return pd.DataFrame(
         {
-            "click_id": text.as_numpy(st.gclid.take(pa.array(paid))),
-            "campaign_id": text.as_numpy(st.campaign.take(pa.array(paid))),
-            "clicked_ts": text.as_numpy(text.iso_utc(at)),
-            "landing_url": text.as_numpy(landing),
+            "click_id": text.column(st.gclid.take(pa.array(paid))),
+            "campaign_id": text.column(st.campaign.take(pa.array(paid))),
+            "clicked_ts": text.column(text.iso_utc(at)),
+            "landing_url": text.column(landing),
             "at": at,
             "_date": at.astype("datetime64[D]"),
             "_person": -1,
@@ -192,7 +192,7 @@ def plan_event_defects(
 
     events = world.events
     n = len(events)
-    is_app = world.sessions["platform"].to_numpy()[events["session_number"].to_numpy()] == "app"
+    is_app = (world.sessions["platform"] == "app").to_numpy()[events["session_number"].to_numpy()]
     duplicate = np.zeros(n, dtype=bool)
     missing_key = np.zeros(n, dtype=bool)
     defects: list[pd.DataFrame] = []
@@ -413,7 +413,7 @@ def write_event_extracts(
     """
     ev = event_columns(world)
     day = event_days(world)
-    is_app = world.sessions["platform"].to_numpy()[ev.session] == "app"
+    is_app = (world.sessions["platform"] == "app").to_numpy()[ev.session]
     rows_written: dict[str, int] = {}
     for name, app, prefix in (
         ("web_analytics.events", False, "WE"),

@@ -11,9 +11,11 @@ as before, so every file keeps its bytes.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sys
+import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -34,7 +36,7 @@ def _records_path(folder: Path, name: str) -> Path:
 
 
 def _rows_path(folder: Path) -> Path:
-    return folder / ".event_rows.txt"
+    return folder / ".event_rows.json"
 
 
 class EventWriter:
@@ -77,6 +79,7 @@ class EventWriter:
         written: np.ndarray,
         path_of: Callable[[str, int], str],
     ) -> None:
+        started = time.perf_counter()
         streams = {
             name: pa.ipc.new_stream(str(_records_path(self._scratch, name)), _RECORD_SCHEMA)
             for name in EVENT_TABLES
@@ -98,12 +101,15 @@ class EventWriter:
             )
         for stream in streams.values():
             stream.close()
-        _rows_path(self._scratch).write_text(
-            "\n".join(f"{name} {rows[name]}" for name in EVENT_TABLES)
-        )
+        seconds = round(time.perf_counter() - started, 3)
+        _rows_path(self._scratch).write_text(json.dumps({"rows": rows, "seconds": seconds}))
 
-    def finish(self, record: Callable[[str, pa.Array, np.ndarray], None]) -> dict[str, int]:
-        """Wait for the child; hand its truth records to `record` in order; rows per export."""
+    def finish(
+        self, record: Callable[[str, pa.Array, np.ndarray], None]
+    ) -> tuple[dict[str, int], float]:
+        """Wait for the child; hand its truth records to `record` in order.
+
+        Returns the rows per export and the child's wall seconds."""
         pid, self._pid = self._pid, None
         if pid is None:
             raise RuntimeError("the event writer was not started")
@@ -117,12 +123,9 @@ class EventWriter:
                     record(name, batch.column(0), batch.column(1).to_numpy())
             path.unlink()
         rows_file = _rows_path(self._scratch)
-        rows = {
-            name: int(count)
-            for name, count in (line.split() for line in rows_file.read_text().splitlines())
-        }
+        written = json.loads(rows_file.read_text())
         rows_file.unlink()
-        return rows
+        return written["rows"], written["seconds"]
 
     def stop(self) -> None:
         """End the child if it still runs (the parent failed)."""

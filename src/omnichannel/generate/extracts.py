@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from omnichannel.generate import text
 from omnichannel.generate.event_extracts import (
@@ -76,10 +77,9 @@ CAMPAIGNS = pd.DataFrame(
 CPC_EUR = {"google_ads": 0.45, "meta": 0.35, "display_network": 0.25}
 
 
-def local_text(at: np.ndarray) -> np.ndarray:
+def local_text(at: np.ndarray):
     """datetime64 → store wall-clock text 'YYYY-MM-DD HH:MM:SS' (empty-safe)."""
-    text = np.datetime_as_string(np.asarray(at).astype("datetime64[s]"), unit="s")
-    return np.array([value.replace("T", " ") for value in text], dtype=object)
+    return text.column(text.local_text(np.asarray(at)))
 
 
 def _date(at: np.ndarray) -> np.ndarray:
@@ -942,17 +942,21 @@ def build_relationship_extracts(world: World, out: dict[str, pd.DataFrame]) -> N
     # ---------------------------------------------------------------- messaging
     sends = world.tables["_sends"]
     s_person = sends["person"].to_numpy()
-    message_id = text.as_numpy(message_ids(np.arange(len(sends))))
-    is_email = sends["channel"].to_numpy() == "email"
-    recipient = people["email"].to_numpy()[s_person].astype(object)
-    recipient[~is_email] = _phone_as_typed(rng, people, s_person[~is_email])
+    message_id = message_ids(np.arange(len(sends)))
+    is_email = (sends["channel"] == "email").to_numpy()
+    # email recipients' addresses, then SMS recipients' phones in their places
+    recipient = pc.replace_with_mask(
+        text.strings(people["email"]).take(pa.array(s_person)),
+        pa.array(~is_email),
+        pa.array(_phone_as_typed(rng, people, s_person[~is_email]), pa.string()),
+    )
     sent_at = sends["at"].to_numpy().astype("datetime64[s]")
     out["messaging.sends"] = pd.DataFrame(
         {
-            "message_id": message_id,
+            "message_id": text.column(message_id),
             "campaign_id": sends["campaign_id"],
             "message_channel": sends["channel"],
-            "recipient": recipient,
+            "recipient": text.column(recipient),
             "sent_ts": iso_utc(sent_at),
             "_date": sent_at.astype("datetime64[D]"),
             "_person": s_person,
@@ -968,17 +972,17 @@ def build_relationship_extracts(world: World, out: dict[str, pd.DataFrame]) -> N
     )
     out["messaging.engagements"] = pd.DataFrame(
         {
-            "engagement_id": text.as_numpy(
-                text.join(
-                    pa.array(message_id[number], pa.string()),
-                    "-",
-                    text.strings(eng["type"]),
-                )
+            "engagement_id": text.column(
+                text.join(message_id.take(pa.array(number)), "-", text.strings(eng["type"]))
             ),
-            "message_id": message_id[number],
+            "message_id": text.column(message_id.take(pa.array(number))),
             "engagement_type": eng["type"],
             "engaged_ts": iso_utc(eng["at"].to_numpy()),
-            "url": np.where(clicked, text.as_numpy(text.join(SITE, "/", link)), None),
+            "url": text.column(
+                pc.if_else(
+                    pa.array(clicked), text.join(SITE, "/", link), pa.scalar(None, pa.string())
+                )
+            ),
             "_date": eng["at"].to_numpy().astype("datetime64[D]"),
             "_person": -1,
         }

@@ -9,8 +9,13 @@ as an object array where pandas code needs it.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from pandas.arrays import ArrowStringArray
+
+# pandas' default text dtype (Arrow storage, NaN for missing)
+STR = pd.StringDtype("pyarrow", na_value=np.nan)
 
 
 def strings(values) -> pa.Array:
@@ -69,6 +74,20 @@ def coded(values: pa.Array, index: np.ndarray, valid: np.ndarray | None = None) 
     mask = mask | (index < 0)
     indices = pa.array(np.where(mask, 0, index).astype(np.int32), mask=mask)
     return pa.DictionaryArray.from_arrays(indices, encoded.dictionary)
+
+
+def column(values: pa.Array) -> pd.api.extensions.ExtensionArray | np.ndarray:
+    """An Arrow string array as the pandas `str` column it would become, without a copy.
+
+    pandas turns an object array of text into an Arrow-backed `str` column anyway;
+    handing it the Arrow array skips making (and then reading) a Python string per
+    row. A column of nothing but nulls stays an object array, as pandas infers it.
+    """
+    if values.null_count == len(values):
+        return as_numpy(values)
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    return ArrowStringArray(pa.chunked_array([values.cast(pa.large_string())]), dtype=STR)
 
 
 def as_numpy(values: pa.Array) -> np.ndarray:

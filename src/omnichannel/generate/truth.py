@@ -263,7 +263,7 @@ def compute_truth(world: World, out: dict[str, pd.DataFrame]) -> dict[str, objec
     sessions["is_returning"] = ~sessions["is_first_of_visitor"].to_numpy()
     truth_sessions = pd.DataFrame(
         {
-            "visitor_id": world.tables["_session_text"].visitor.to_numpy(zero_copy_only=False),
+            "visitor_id": text.column(world.tables["_session_text"].visitor),
             "platform": sessions["platform"],
             "session_start": sessions["start_at"],
             "is_bot": sessions["is_bot"],

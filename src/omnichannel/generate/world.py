@@ -62,6 +62,7 @@ EVENT_NAMES = np.array(
     ],
     dtype=object,
 )
+PLATFORMS = pa.array(["web", "app"])  # by is_app
 (
     PAGE_VIEW,
     LOGIN,
@@ -215,9 +216,9 @@ def simulate_people(rng: np.random.Generator, n: int) -> pd.DataFrame:
     )
 
 
-def iso_utc(seconds: np.ndarray) -> np.ndarray:
+def iso_utc(seconds: np.ndarray):
     """datetime64[s] → 'YYYY-MM-DDTHH:MM:SSZ' text, as the extracts carry it."""
-    return as_numpy(text.iso_utc(np.asarray(seconds)))
+    return text.column(text.iso_utc(np.asarray(seconds)))
 
 
 def simulate_messaging(
@@ -252,14 +253,16 @@ def simulate_messaging(
     sms_people = np.flatnonzero(people["accepts_sms"].to_numpy())
     months = np.arange(3, days, 30)
     month, sms_who = np.nonzero(rng.random((len(months), len(sms_people))) < 0.5)
+    kind = np.repeat([0, 1, 2], [len(optin), len(who), len(sms_who)])
     sends = pd.DataFrame(
         {
             "person": np.concatenate([reachable[optin], reachable[who], sms_people[sms_who]]),
-            "campaign_id": np.repeat(
-                ["CMP-EMAIL-OPTIN", "CMP-EMAIL-NEWSLETTER", "CMP-SMS-OFFERS"],
-                [len(optin), len(who), len(sms_who)],
+            "campaign_id": text.column(
+                pa.array(["CMP-EMAIL-OPTIN", "CMP-EMAIL-NEWSLETTER", "CMP-SMS-OFFERS"]).take(
+                    pa.array(kind)
+                )
             ),
-            "channel": np.repeat(["email", "email", "sms"], [len(optin), len(who), len(sms_who)]),
+            "channel": text.column(pa.array(["email", "email", "sms"]).take(pa.array(kind))),
             "at": np.concatenate(
                 [
                     optin_at,
@@ -272,7 +275,7 @@ def simulate_messaging(
     is_optin = np.zeros(len(sends), dtype=bool)
     is_optin[: len(optin)] = True
     n = len(sends)
-    is_email = sends["channel"].to_numpy() == "email"
+    is_email = kind < 2
     opened = is_email & (rng.random(n) < 0.30)
     clicked = (opened | ~is_email) & (rng.random(n) < np.where(is_email, 0.15, 0.08))
     # the confirmation: opened by everyone who signed up, clicked by those who confirm
@@ -418,7 +421,7 @@ def simulate_sessions(
         {
             "session_number": np.arange(m),
             "person_index": merged["person_index"],
-            "platform": np.where(merged["is_app"] == 1, "app", "web").astype(object),
+            "platform": text.column(PLATFORMS.take(pa.array(merged["is_app"]))),
             "visitor_kind": merged["kind"].astype(np.int8),
             "visitor_number": merged["number"],
             "start_at": day_start(start) + merged["second"].astype("timedelta64[s]"),
@@ -463,7 +466,7 @@ def simulate_session_events(
     has_account = np.where(
         person_index >= 0, people["has_account"].to_numpy()[np.maximum(person_index, 0)], False
     )
-    is_app = sessions["platform"].to_numpy() == "app"
+    is_app = (sessions["platform"] == "app").to_numpy()
     page_views = np.where(is_bot, 15, 1 + rng.poisson(1.6, m))
     view_item = ~is_bot & (rng.random(m) < 0.55)
     add_to_cart = view_item & (rng.random(m) < 0.16)
