@@ -180,7 +180,8 @@ def generate_world(
         "seconds": round(seconds, 3),
         "rows_per_second": round(total / seconds) if seconds else None,
         # wall seconds of the parent's steps; the events are written meanwhile by a child
-        "step_seconds": clock.seconds | {"events (child process)": event_seconds},
+        "step_seconds": clock.seconds | {"events (child process)": event_seconds["wall"]},
+        "step_cpu_seconds": clock.cpu_seconds | {"events (child process)": event_seconds["cpu"]},
     }
     (out / GENERATION_FILE).write_text(
         json.dumps({"parameters": report["parameters"], "rows": rows}, indent=2, sort_keys=True)

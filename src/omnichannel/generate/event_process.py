@@ -79,7 +79,7 @@ class EventWriter:
         written: np.ndarray,
         path_of: Callable[[str, int], str],
     ) -> None:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         streams = {
             name: pa.ipc.new_stream(str(_records_path(self._scratch, name)), _RECORD_SCHEMA)
             for name in EVENT_TABLES
@@ -101,15 +101,18 @@ class EventWriter:
             )
         for stream in streams.values():
             stream.close()
-        seconds = round(time.perf_counter() - started, 3)
+        seconds = {
+            "wall": round(time.perf_counter() - started, 3),
+            "cpu": round(time.process_time() - cpu_started, 3),
+        }
         _rows_path(self._scratch).write_text(json.dumps({"rows": rows, "seconds": seconds}))
 
     def finish(
         self, record: Callable[[str, pa.Array, np.ndarray], None]
-    ) -> tuple[dict[str, int], float]:
+    ) -> tuple[dict[str, int], dict[str, float]]:
         """Wait for the child; hand its truth records to `record` in order.
 
-        Returns the rows per export and the child's wall seconds."""
+        Returns the rows per export and the child's wall and CPU seconds."""
         pid, self._pid = self._pid, None
         if pid is None:
             raise RuntimeError("the event writer was not started")

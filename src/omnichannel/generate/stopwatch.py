@@ -1,4 +1,4 @@
-"""Wall seconds per step of the generator, for its report and the benchmark."""
+"""Wall and CPU seconds per step of the generator, for its report and the benchmark."""
 
 from __future__ import annotations
 
@@ -6,13 +6,20 @@ import time
 
 
 class Stopwatch:
-    """`lap(step)` books the wall time since the previous lap (or the start) to `step`."""
+    """`lap(step)` books the time since the previous lap (or the start) to `step`.
+
+    `seconds` holds wall seconds, `cpu_seconds` the CPU seconds of this process
+    (all its threads) over the same laps.
+    """
 
     def __init__(self) -> None:
-        self._last = time.perf_counter()
+        self._wall = time.perf_counter()
+        self._cpu = time.process_time()
         self.seconds: dict[str, float] = {}
+        self.cpu_seconds: dict[str, float] = {}
 
     def lap(self, step: str) -> None:
-        now = time.perf_counter()
-        self.seconds[step] = round(self.seconds.get(step, 0.0) + now - self._last, 3)
-        self._last = now
+        wall, cpu = time.perf_counter(), time.process_time()
+        self.seconds[step] = round(self.seconds.get(step, 0.0) + wall - self._wall, 3)
+        self.cpu_seconds[step] = round(self.cpu_seconds.get(step, 0.0) + cpu - self._cpu, 3)
+        self._wall, self._cpu = wall, cpu

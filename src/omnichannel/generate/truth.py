@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from omnichannel.generate import text
@@ -35,20 +36,21 @@ def round_half_away(values: np.ndarray) -> np.ndarray:
 
 def source_records(out: dict[str, pd.DataFrame], people: pd.DataFrame) -> pd.DataFrame:
     frames = []
-    person_ids = people["person_id"].to_numpy()
+    person_ids = text.strings(people["person_id"])
     for table in TABLES:
         if table.qualified_name not in out:  # the event exports stream their records
             continue
         frame = out[table.qualified_name]
-        carried = frame["_person"].to_numpy() >= 0
-        key = frame[table.key[0]].to_numpy()[carried]
+        person = frame["_person"].to_numpy()
+        carried = person >= 0
+        key = pa.array(frame[table.key[0]], from_pandas=True).filter(pa.array(carried))
         frames.append(
             pd.DataFrame(
                 {
                     "source_system": table.system,
                     "source_table": table.name,
-                    "source_record_id": key.astype(str),
-                    "person_id": person_ids[frame["_person"].to_numpy()[carried]],
+                    "source_record_id": text.column(pc.cast(key, pa.string())),
+                    "person_id": text.column(person_ids.take(pa.array(person[carried]))),
                 }
             )
         )
@@ -270,13 +272,13 @@ def compute_truth(world: World, out: dict[str, pd.DataFrame]) -> dict[str, objec
             "has_purchase": sessions["has_purchase"],
             "is_engaged": sessions["is_engaged"],
             "is_returning_visitor": sessions["is_returning"],
-            "default_channel_group": np.array([source[0] for source in TRAFFIC_SOURCES])[
-                sessions["source_index"].to_numpy()
-            ],
-            "person_id": np.where(
-                sessions["person_index"] >= 0,
-                people["person_id"].to_numpy()[np.maximum(sessions["person_index"].to_numpy(), 0)],
-                None,
+            "default_channel_group": text.column(
+                pa.array([source[0] for source in TRAFFIC_SOURCES]).take(
+                    pa.array(sessions["source_index"].to_numpy())
+                )
+            ),
+            "person_id": text.column(
+                text.take(text.strings(people["person_id"]), sessions["person_index"].to_numpy())
             ),
         }
     )
