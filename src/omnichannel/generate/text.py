@@ -20,7 +20,12 @@ STR = pd.StringDtype("pyarrow", na_value=np.nan)
 
 def strings(values) -> pa.Array:
     """Any column of text (numpy, pandas; None or NaN for missing) as an Arrow string array."""
-    return pa.array(values, type=pa.string(), from_pandas=True)
+    return _contiguous(pa.array(values, type=pa.string(), from_pandas=True))
+
+
+def _contiguous(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    # a pandas column backed by several Arrow chunks comes back as a ChunkedArray
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
 
 def join(*parts: pa.Array | str) -> pa.Array:
@@ -85,8 +90,7 @@ def column(values: pa.Array) -> pd.api.extensions.ExtensionArray | np.ndarray:
     """
     if values.null_count == len(values):
         return as_numpy(values)
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
+    values = _contiguous(values)
     return ArrowStringArray(pa.chunked_array([values.cast(pa.large_string())]), dtype=STR)
 
 

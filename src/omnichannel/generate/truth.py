@@ -43,21 +43,29 @@ def source_records(out: dict[str, pd.DataFrame], people: pd.DataFrame) -> pd.Dat
         frame = out[table.qualified_name]
         person = frame["_person"].to_numpy()
         carried = person >= 0
-        key = pa.array(frame[table.key[0]], from_pandas=True).filter(pa.array(carried))
+        key = text.strings(frame[table.key[0]]).filter(pa.array(carried))
+        # a record counts once (its first row): duplicates are within one table
+        first = _first_occurrences(key)
+        key, person = key.filter(pa.array(first)), person[carried][first]
         frames.append(
             pd.DataFrame(
                 {
                     "source_system": table.system,
                     "source_table": table.name,
-                    "source_record_id": text.column(pc.cast(key, pa.string())),
-                    "person_id": text.column(person_ids.take(pa.array(person[carried]))),
+                    "source_record_id": text.column(key),
+                    "person_id": text.column(person_ids.take(pa.array(person))),
                 }
             )
         )
-    records = pd.concat(frames, ignore_index=True)
-    return records.drop_duplicates(
-        ["source_system", "source_table", "source_record_id"]
-    ).reset_index(drop=True)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _first_occurrences(values: pa.Array) -> np.ndarray:
+    """True at the first row of every distinct value (nulls count as one value)."""
+    codes = pc.dictionary_encode(values, null_encoding="encode").indices.to_numpy()
+    first = np.zeros(len(codes), dtype=bool)
+    first[np.unique(codes, return_index=True)[1]] = True
+    return first
 
 
 def _line_net_eur(world: World) -> pd.DataFrame:

@@ -127,9 +127,11 @@ def write_table(
     day_of_row = (
         pd.to_datetime(frame["_date"]).to_numpy().astype("datetime64[D]") - days[0]
     ).astype(np.int64)
-    order = np.argsort(day_of_row, kind="stable")
-    whole = to_arrow(frame, table).take(pa.array(order))
-    bounds = np.searchsorted(day_of_row[order], np.arange(len(days) + 1))
+    whole = to_arrow(frame, table)
+    if np.any(day_of_row[1:] < day_of_row[:-1]):  # one stable sort by day, then slices
+        order = np.argsort(day_of_row, kind="stable")
+        whole, day_of_row = whole.take(pa.array(order)), day_of_row[order]
+    bounds = np.searchsorted(day_of_row, np.arange(len(days) + 1))
     for d, day in enumerate(days):
         files.write(
             whole.slice(bounds[d], bounds[d + 1] - bounds[d]), partition_path(out, table, day)
