@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from omnichannel.generate.memory import release_free_memory
 from omnichannel.generate.schema import TABLES
 from omnichannel.generate.stopwatch import Stopwatch
 
@@ -68,6 +69,7 @@ def _write_other_extracts(
     build_more_extracts(world, extracts)
     build_relationship_extracts(world, extracts)
     build_inventory_extracts(world, extracts)
+    release_free_memory()
     clock.lap("other extracts")
     progress.advance(task)
     truth_tables = compute_truth(world, extracts)
@@ -85,6 +87,12 @@ def _write_other_extracts(
     pd.concat([event_defects, defects], ignore_index=True).to_parquet(
         truth / "defects.parquet", index=False
     )
+    del truth_tables
+    # the event-grain tables are the child's from here on (it has its own copy)
+    world.events = world.events.iloc[:0]
+    world.tables.pop("_session_text")
+    release_free_memory()
+    clock.lap("defects and identifiable records")
     progress.advance(task)
     rows: dict[str, int] = {}
     with ParquetFiles() as files:
@@ -147,6 +155,7 @@ def generate_world(
         extracts = build_extracts(world)
         written = written_events(world)
         event_plan, event_defects = plan_event_defects(world.tables["_rngs"][13], world, written)
+        release_free_memory()  # before the fork: the child starts from what is in use
         clock.lap("session text, ads and event defects")
         # the web and app events are written by a child process from here on
         events.start(
@@ -155,7 +164,9 @@ def generate_world(
             event_plan,
             written,
             lambda name, day: partition_path(out, by_name[name], calendar[day]),
+            forget=(extracts,),
         )
+        del event_plan, written  # the child's now
         try:
             rows = _write_other_extracts(
                 world, extracts, event_defects, records, out, truth, calendar, progress, task, clock

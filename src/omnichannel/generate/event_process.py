@@ -11,6 +11,7 @@ as before, so every file keeps its bytes.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -21,9 +22,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 
 from omnichannel.generate.event_extracts import EventDefects, SessionText, write_event_extracts
+from omnichannel.generate.memory import release_free_memory
 from omnichannel.generate.world import World
 from omnichannel.generate.writer import ParquetFiles
 
@@ -37,6 +40,17 @@ def _records_path(folder: Path, name: str) -> Path:
 
 def _rows_path(folder: Path) -> Path:
     return folder / ".event_rows.json"
+
+
+def _keep_only_event_inputs(world: World, forget: tuple[dict, ...]) -> None:
+    for table in forget:
+        table.clear()
+    empty = pd.DataFrame()
+    world.people = world.orders = world.lines = world.footfall = empty
+    for name in [name for name in world.tables if name not in ("_reference", "_session_text")]:
+        del world.tables[name]
+    gc.collect()
+    release_free_memory()
 
 
 class EventWriter:
@@ -53,8 +67,14 @@ class EventWriter:
         plan: EventDefects,
         written: np.ndarray,
         path_of: Callable[[str, int], str],
+        forget: tuple[dict, ...] = (),
     ) -> None:
-        """Fork; the child writes every event partition to `path_of(export, day)`."""
+        """Fork; the child writes every event partition to `path_of(export, day)`.
+
+        The child first lets go of what it does not need: the `forget` dicts (the
+        parent's extracts so far) and every table of the world but the sessions and
+        events, so that it holds (and a process-tree measurement counts) little
+        beyond what the parent holds too."""
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
@@ -63,6 +83,7 @@ class EventWriter:
             return
         code = 1
         try:
+            _keep_only_event_inputs(world, forget)
             self._run_child(world, st, plan, written, path_of)
             code = 0
         except BaseException:  # the child must never return into the parent's code
