@@ -47,6 +47,41 @@ def test_same_parameters_give_identical_bytes(tmp_path):
     assert not is_up_to_date(tmp_path / "a", **{**params, "seed": 12})
 
 
+def test_generating_over_an_earlier_world_leaves_exactly_the_new_world(tmp_path):
+    """The extracts are overwritten in place: files the new world does not write go."""
+    params = {"scale": 0.02, "days": 4, "start": dt.date(2025, 3, 25), "seed": 11}
+    fresh, reused = tmp_path / "fresh", tmp_path / "reused"
+    generate_world(**params, out=fresh, truth=tmp_path / "tf", show_progress=False)
+    longer = {**params, "days": 6, "seed": 12}
+    generate_world(**longer, out=reused, truth=tmp_path / "tr", show_progress=False)
+    (reused / "notes").mkdir()
+    (reused / "notes" / "stray.parquet").write_bytes(b"not a table")
+    generate_world(**params, out=reused, truth=tmp_path / "tr", show_progress=False)
+    assert file_hashes(reused) == file_hashes(fresh)
+    assert not (reused / "notes").exists()
+    assert not list(reused.rglob("date=2025-03-29"))  # day 5 of the longer world
+    assert is_up_to_date(reused, **params)
+    # the child that writes the events left nothing behind in the truth folder
+    assert sorted(p.name for p in (tmp_path / "tr").iterdir()) == sorted(
+        p.name for p in (tmp_path / "tf").iterdir()
+    )
+
+
+def test_a_failure_writing_the_events_fails_the_generation(tmp_path, monkeypatch):
+    """The events are written by a forked child: its failure must not pass unnoticed."""
+    import omnichannel.generate.event_process as event_process
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(event_process, "write_event_extracts", broken)
+    with pytest.raises(RuntimeError, match="web and app events"):
+        generate_world(
+            0.02, 3, dt.date(2025, 3, 25), 11, tmp_path / "raw", tmp_path / "truth", False
+        )
+    assert not is_up_to_date(tmp_path / "raw", 0.02, 3, dt.date(2025, 3, 25), 11)
+
+
 def test_rows_grow_linearly_with_scale(tmp_path):
     small = generate_world(
         0.1, 30, dt.date(2025, 1, 1), 5, tmp_path / "s", tmp_path / "ts", show_progress=False
