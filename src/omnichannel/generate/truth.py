@@ -298,7 +298,9 @@ def compute_truth(world: World, out: dict[str, pd.DataFrame]) -> dict[str, objec
         footfall,
         "store transactions / door-counter visitors, all stores and days",
     )
-    human = sessions[~sessions["is_bot"]]
+    human = sessions.loc[
+        ~sessions["is_bot"], ["platform", "has_purchase", "is_returning", "is_engaged"]
+    ]
     for platform in ("web", "app"):
         s = human[human["platform"] == platform]
         kpis[f"{platform}_conversion_rate"] = _ratio(
