@@ -67,6 +67,20 @@ def test_generating_over_an_earlier_world_leaves_exactly_the_new_world(tmp_path)
     )
 
 
+def test_events_written_in_a_child_or_in_process_give_the_same_bytes(tmp_path, monkeypatch):
+    params = {"scale": 0.02, "days": 5, "start": dt.date(2025, 3, 25), "seed": 11}
+    forked = generate_world(
+        **params, out=tmp_path / "a", truth=tmp_path / "ta", show_progress=False
+    )
+    monkeypatch.setenv("OMNICHANNEL_GENERATE_IN_PROCESS", "1")
+    alone = generate_world(**params, out=tmp_path / "b", truth=tmp_path / "tb", show_progress=False)
+    assert "events (child process)" in forked["step_seconds"]
+    assert "events (in process, in the wait)" in alone["step_seconds"]
+    assert forked["rows"] == alone["rows"]
+    assert file_hashes(tmp_path / "a") == file_hashes(tmp_path / "b")
+    assert file_hashes(tmp_path / "ta") == file_hashes(tmp_path / "tb")
+
+
 def test_a_failure_writing_the_events_fails_the_generation(tmp_path, monkeypatch):
     """The events are written by a forked child: its failure must not pass unnoticed."""
     import omnichannel.generate.event_process as event_process

@@ -54,6 +54,7 @@ def _write_other_extracts(
     progress,
     task,
     clock: Stopwatch,
+    events_forked: bool,
 ) -> dict[str, int]:
     """Every extract but the events, the truth and the defects; rows per table written."""
     from omnichannel.generate.extracts import (
@@ -88,9 +89,9 @@ def _write_other_extracts(
         truth / "defects.parquet", index=False
     )
     del truth_tables
-    # the event-grain tables are the child's from here on (it has its own copy)
-    world.events = world.events.iloc[:0]
-    world.tables.pop("_session_text")
+    if events_forked:  # the event-grain tables are the child's from here on (its own copy)
+        world.events = world.events.iloc[:0]
+        world.tables.pop("_session_text")
     release_free_memory()
     clock.lap("defects and identifiable records")
     progress.advance(task)
@@ -169,7 +170,17 @@ def generate_world(
         del event_plan, written  # the child's now
         try:
             rows = _write_other_extracts(
-                world, extracts, event_defects, records, out, truth, calendar, progress, task, clock
+                world,
+                extracts,
+                event_defects,
+                records,
+                out,
+                truth,
+                calendar,
+                progress,
+                task,
+                clock,
+                events.forks,
             )
             progress.update(task, description="writing web and app events")
             event_rows, event_seconds = events.finish(records.add_events)
@@ -182,6 +193,7 @@ def generate_world(
         clock.lap("source records and clean-up")
         progress.advance(task, 2)
     seconds = time.perf_counter() - started
+    event_step = "events (child process)" if events.forks else "events (in process, in the wait)"
     rows = dict(sorted(rows.items()))
     total = sum(rows.values())
     report = {
@@ -191,8 +203,8 @@ def generate_world(
         "seconds": round(seconds, 3),
         "rows_per_second": round(total / seconds) if seconds else None,
         # wall seconds of the parent's steps; the events are written meanwhile by a child
-        "step_seconds": clock.seconds | {"events (child process)": event_seconds["wall"]},
-        "step_cpu_seconds": clock.cpu_seconds | {"events (child process)": event_seconds["cpu"]},
+        "step_seconds": clock.seconds | {event_step: event_seconds["wall"]},
+        "step_cpu_seconds": clock.cpu_seconds | {event_step: event_seconds["cpu"]},
     }
     (out / GENERATION_FILE).write_text(
         json.dumps({"parameters": report["parameters"], "rows": rows}, indent=2, sort_keys=True)

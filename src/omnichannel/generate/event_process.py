@@ -53,12 +53,27 @@ def _keep_only_event_inputs(world: World, forget: tuple[dict, ...]) -> None:
     release_free_memory()
 
 
-class EventWriter:
-    """The event exports, written by a child process started with `start`."""
+def fork_available() -> bool:
+    """Fork on Linux unless OMNICHANNEL_GENERATE_IN_PROCESS is set (then, and elsewhere,
+    the events are written in process after the other extracts, as before)."""
+    return (
+        sys.platform == "linux"
+        and hasattr(os, "fork")
+        and not os.environ.get("OMNICHANNEL_GENERATE_IN_PROCESS")
+    )
 
-    def __init__(self, scratch: Path) -> None:
+
+class EventWriter:
+    """The event exports, written by a child process started with `start` (or, where
+    forking is not available, in process when `finish` is called)."""
+
+    def __init__(self, scratch: Path, fork: bool | None = None) -> None:
         self._scratch = scratch
         self._pid: int | None = None
+        self.forks = fork_available() if fork is None else fork
+        self._in_process: Callable[[Callable[[str, pa.Array, np.ndarray], None]], dict] | None = (
+            None
+        )
 
     def start(
         self,
@@ -75,6 +90,21 @@ class EventWriter:
         parent's extracts so far) and every table of the world but the sessions and
         events, so that it holds (and a process-tree measurement counts) little
         beyond what the parent holds too."""
+        if not self.forks:
+
+            def in_process(record: Callable[[str, pa.Array, np.ndarray], None]) -> dict:
+                with ParquetFiles() as files:
+                    return write_event_extracts(
+                        world,
+                        st,
+                        plan,
+                        written,
+                        lambda name, day, table: files.write(table, path_of(name, day)),
+                        record,
+                    )
+
+            self._in_process = in_process
+            return
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
@@ -134,6 +164,14 @@ class EventWriter:
         """Wait for the child; hand its truth records to `record` in order.
 
         Returns the rows per export and the child's wall and CPU seconds."""
+        if self._in_process is not None:
+            started, cpu_started = time.perf_counter(), time.process_time()
+            rows = self._in_process(record)
+            self._in_process = None
+            return rows, {
+                "wall": round(time.perf_counter() - started, 3),
+                "cpu": round(time.process_time() - cpu_started, 3),
+            }
         pid, self._pid = self._pid, None
         if pid is None:
             raise RuntimeError("the event writer was not started")
