@@ -79,7 +79,8 @@ dashboard: install ## Serve the dashboard on http://localhost:$(DASHBOARD_PORT) 
 	  --client.toolbarMode viewer
 
 java: ## Java 17 for Spark, from Debian's packages when no java is on PATH
-	@command -v java >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) apt-get install -y openjdk-17-jre-headless; }
+	@command -v java >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq openjdk-17-jre-headless; }
 	@java -version 2>&1 | head -1
 
 spark: java ## Build the fixture world (SPARK_WORLD=demo: data/raw) on Spark, compare every model with DuckDB

@@ -229,9 +229,6 @@ def build_on_spark(
         # a selected model would otherwise bring its data tests along
         "--indirect-selection",
         "empty",
-        # unit tests Spark cannot plan in reasonable time (documented on each test)
-        "--exclude",
-        "tag:duckdb_only",
     ]
     builds = []
     if incremental_check:

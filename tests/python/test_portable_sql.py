@@ -64,6 +64,12 @@ FORBIDDEN: list[tuple[str, re.Pattern[str], str]] = [
     ("raw split_part", re.compile(r"(?<![\w.])split_part\s*\("), "dbt.split_part"),
     ("ilike", re.compile(r"\bilike\b"), "lower(...) like ..."),
     ("engine test in a model", re.compile(r"target\.type"), "a dispatched macro"),
+    (
+        # Spark types 3600.0 as a decimal: the quotient is a decimal rounded to 6 places
+        "division by a decimal literal",
+        re.compile(r"/\s*\d+\.\d+(?!\s+as\s+decimal)"),
+        "/ cast(3600 as double) (or cast the quotient to a decimal of known scale)",
+    ),
 ]
 # Checked on the template itself (these live inside Jinja).
 FORBIDDEN_IN_TEMPLATE: list[tuple[str, re.Pattern[str], str]] = [

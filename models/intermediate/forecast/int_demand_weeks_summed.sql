@@ -2,6 +2,10 @@
 -- marketplace orders), the history the demand forecast learns from. Weeks start on Monday
 -- (ISO); only whole weeks inside the data's date range are kept, and every series (a
 -- SKU-location-channel that ever sold) has a row for every week, zero when nothing sold.
+-- A SQL model: enabled even when var python_models_enabled turns the folder's Python models
+-- off (Spark), so that it is built and compared on Spark too.
+
+{{ config(enabled=true) }}
 
 with
 

@@ -75,7 +75,7 @@ cohorts as (
         {{ median(
             'case when next_reached.customer_id is not null then '
             ~ dbt.datediff('next_reached.previous_reached_at', 'next_reached.reached_at', 'second')
-            ~ ' / 86400.0 end'
+            ~ ' / cast(86400 as double) end'
         ) }} as median_days_from_previous_stage
     from first_reached
     left join next_reached

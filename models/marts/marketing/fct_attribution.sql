@@ -212,7 +212,7 @@ select
     ranked.touched_at,
     cast(ranked.touch_position as integer) as touch_position,
     cast(ranked.path_length as integer) as path_length,
-    cast(ranked.seconds_before_conversion / 86400.0 as double) as days_before_conversion,
+    cast(ranked.seconds_before_conversion / cast(86400 as double) as double) as days_before_conversion,
     ranked.touchpoint_key is null as is_unattributed,
     cast(ranked.attribution_weight as double) as attribution_weight,
     cast(ranked.net_sales_amount_eur as decimal(18, 2)) as conversion_net_sales_amount_eur,

@@ -65,7 +65,7 @@ ticket_facts as (
         resolved.contacts_count,
         case
             when resolved.resolved_at is not null
-                then cast({{ dbt.datediff('tickets.created_at', 'resolved.resolved_at', 'second') }} / 3600.0 as double)
+                then cast({{ dbt.datediff('tickets.created_at', 'resolved.resolved_at', 'second') }} / cast(3600 as double) as double)
         end as resolution_hours
     from tickets
     left join resolved

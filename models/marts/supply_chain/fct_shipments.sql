@@ -112,14 +112,14 @@ select
     is_in_full,
     is_on_time and is_in_full as is_on_time_in_full,
     is_handed_over_on_time and is_in_full as is_handed_over_on_time_in_full,
-    cast({{ dbt.datediff('ordered_at', 'shipped_at', 'second') }} / 3600.0 as double) as order_to_ship_hours,
+    cast({{ dbt.datediff('ordered_at', 'shipped_at', 'second') }} / cast(3600 as double) as double) as order_to_ship_hours,
     case
         when fulfilment_method != 'bopis' and known_delivered_date is not null
-            then cast({{ dbt.datediff('shipped_at', 'delivered_at', 'second') }} / 3600.0 as double)
+            then cast({{ dbt.datediff('shipped_at', 'delivered_at', 'second') }} / cast(3600 as double) as double)
     end as ship_to_delivery_hours,
     case
         when fulfilment_method = 'bopis' and known_delivered_or_ready_date is not null
-            then cast({{ dbt.datediff('ordered_at', 'ready_for_pickup_at', 'second') }} / 3600.0 as double)
+            then cast({{ dbt.datediff('ordered_at', 'ready_for_pickup_at', 'second') }} / cast(3600 as double) as double)
     end as click_to_collect_hours,
     cast(carrier_cost_amount_eur as decimal(18, 2)) as carrier_cost_amount_eur
 from judged
