@@ -40,11 +40,13 @@ def _bgnbd_negative_log_likelihood(
             np.log(a) - np.log(np.maximum(b + x - 1, 1e-300)) - (r + x) * np.log(alpha + t_x),
             -np.inf,
         )
-    return float(-np.mean(a1 + a2 + np.logaddexp(a3, a4)))
+    # per customer (an empty fit stays at its start: 0, not the nan of an empty mean)
+    return float(-np.sum(a1 + a2 + np.logaddexp(a3, a4)) / max(len(x), 1))
 
 
 def fit_bgnbd(x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray) -> tuple[float, ...]:
-    start = np.log([1.0, 30.0, 1.0, 1.0])
+    # a = 2: (a - 1) divides the prediction, and a stays at its start when no one repeats
+    start = np.log([1.0, 30.0, 2.0, 1.0])
     result = optimize.minimize(
         _bgnbd_negative_log_likelihood,
         start,
@@ -86,7 +88,7 @@ def _gamma_gamma_negative_log_likelihood(
         + p * x * np.log(x)
         - (p * x + q) * np.log(x * m + v)
     )
-    return float(-np.mean(ll))
+    return float(-np.sum(ll) / max(len(x), 1))
 
 
 def fit_gamma_gamma(x: np.ndarray, m: np.ndarray) -> tuple[float, ...]:
