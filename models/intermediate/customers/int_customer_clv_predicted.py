@@ -1,8 +1,13 @@
 """Predictive 12-month CLV per customer: BG/NBD (purchase count) x Gamma-Gamma (order value).
 
 Both models are fitted on the data by maximum likelihood (scipy.optimize.minimize,
-Nelder-Mead on the log of the parameters, fixed starting values, so the fit is
-deterministic). Time is in days since the customer's first order day:
+L-BFGS-B on the log of the parameters within +-LOG_PARAMETER_BOUND, fixed starting
+values, so the fit is deterministic). The objective is the mean negative
+log-likelihood per customer, so the tolerances do not depend on how many customers
+there are; the bounds stop the search where the data push a parameter towards
+infinity (a Gamma-Gamma q and v, a BG/NBD b): an unbounded Nelder-Mead walked that
+ridge for its 20,000 evaluations (190 s at scale 3) for the same predictions.
+Time is in days since the customer's first order day:
 frequency = order days - 1 (repeat purchase days), recency = last - first order
 day, tenure = as-of date - first order day. Gamma-Gamma is fitted on customers
 with a repeat purchase and a positive mean net sales per order. Predicted value =
@@ -17,6 +22,9 @@ import pandas as pd
 from scipy import optimize, special
 
 HORIZON_DAYS = 365.0
+# Log-parameters stay within +-20 (parameters between 2e-9 and 5e8).
+LOG_PARAMETER_BOUND = 20.0
+FIT_OPTIONS = {"maxiter": 5000, "ftol": 1e-13, "gtol": 1e-9}
 
 
 def _bgnbd_negative_log_likelihood(
@@ -32,17 +40,20 @@ def _bgnbd_negative_log_likelihood(
             np.log(a) - np.log(np.maximum(b + x - 1, 1e-300)) - (r + x) * np.log(alpha + t_x),
             -np.inf,
         )
-    return float(-np.sum(a1 + a2 + np.logaddexp(a3, a4)))
+    # per customer (an empty fit stays at its start: 0, not the nan of an empty mean)
+    return float(-np.sum(a1 + a2 + np.logaddexp(a3, a4)) / max(len(x), 1))
 
 
 def fit_bgnbd(x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray) -> tuple[float, ...]:
-    start = np.log([1.0, 30.0, 1.0, 1.0])
+    # a = 2: (a - 1) divides the prediction, and a stays at its start when no one repeats
+    start = np.log([1.0, 30.0, 2.0, 1.0])
     result = optimize.minimize(
         _bgnbd_negative_log_likelihood,
         start,
         args=(x, t_x, big_t),
-        method="Nelder-Mead",
-        options={"maxiter": 20000, "maxfev": 20000, "xatol": 1e-8, "fatol": 1e-10},
+        method="L-BFGS-B",
+        bounds=[(-LOG_PARAMETER_BOUND, LOG_PARAMETER_BOUND)] * len(start),
+        options=FIT_OPTIONS,
     )
     return tuple(float(v) for v in np.exp(result.x))
 
@@ -77,7 +88,7 @@ def _gamma_gamma_negative_log_likelihood(
         + p * x * np.log(x)
         - (p * x + q) * np.log(x * m + v)
     )
-    return float(-np.sum(ll))
+    return float(-np.sum(ll) / max(len(x), 1))
 
 
 def fit_gamma_gamma(x: np.ndarray, m: np.ndarray) -> tuple[float, ...]:
@@ -86,8 +97,9 @@ def fit_gamma_gamma(x: np.ndarray, m: np.ndarray) -> tuple[float, ...]:
         _gamma_gamma_negative_log_likelihood,
         start,
         args=(x, m),
-        method="Nelder-Mead",
-        options={"maxiter": 20000, "maxfev": 20000, "xatol": 1e-8, "fatol": 1e-10},
+        method="L-BFGS-B",
+        bounds=[(-LOG_PARAMETER_BOUND, LOG_PARAMETER_BOUND)] * len(start),
+        options=FIT_OPTIONS,
     )
     return tuple(float(v) for v in np.exp(result.x))
 

@@ -13,7 +13,7 @@ resolved as (
 
 record_nodes as (
     select source_system, source_table, source_record_id, node_a as node_id from edges
-    union
+    union all
     select source_system, source_table, source_record_id, node_b as node_id from edges
 ),
 

@@ -131,79 +131,80 @@ events_with_campaign as (
                     "coalesce(traffic_campaign, '')", "'|'",
                     "coalesce(gclid, '')",
                 ]) }}
-        end as campaign_key,
-        lag(event_at) over (
-            partition by platform, visitor_id
-            order by event_at asc nulls last, event_id asc nulls last
-        ) as previous_event_at
+        end as campaign_key
     from events
 
 ),
 
+-- The visitor's events in order, three sorts in all (each window step below is one):
+-- the event before, and the last campaign source seen before this event (and when)
+events_with_previous as (
+
+    select
+        *,
+        lag(event_at) over visitor_events as previous_event_at,
+        {{ last_value_ignore_nulls('campaign_key') }} over visitor_events_before as previous_campaign_key,
+        {{ last_value_ignore_nulls('case when campaign_key is not null then event_at end') }}
+            over visitor_events_before as previous_campaign_at
+    from events_with_campaign
+    window
+        visitor_events as (
+            partition by platform, visitor_id
+            order by event_at asc nulls last, event_id asc nulls last
+        ),
+        visitor_events_before as (
+            partition by platform, visitor_id
+            order by event_at asc nulls last, event_id asc nulls last
+            rows between unbounded preceding and 1 preceding
+        )
+
+),
+
 -- runs of activity: a new run after 30 minutes without an event
+run_starts as (
+
+    select
+        *,
+        case
+            when previous_event_at is null then 1
+            when {{ dbt.datediff('previous_event_at', 'event_at', 'second') }} >= {{ session_timeout_seconds }} then 1
+            else 0
+        end as is_run_start
+    from events_with_previous
+
+),
+
+-- the start of the event's run: event times only grow along the order, so the latest run start so far
 activity_runs as (
 
     select
         *,
-        sum(
-            case
-                when previous_event_at is null then 1
-                when {{ dbt.datediff('previous_event_at', 'event_at', 'second') }} >= {{ session_timeout_seconds }} then 1
-                else 0
-            end
-        ) over (
+        max(case when is_run_start = 1 then event_at end) over (
             partition by platform, visitor_id
             order by event_at asc nulls last, event_id asc nulls last
             rows between unbounded preceding and current row
-        ) as activity_run_number
-    from events_with_campaign
+        ) as run_started_at
+    from run_starts
 
 ),
 
--- within a run, the campaign in force after each event: the last campaign source seen so far
-campaign_spans as (
-
-    select
-        *,
-        count(campaign_key) over (
-            partition by platform, visitor_id, activity_run_number
-            order by event_at asc nulls last, event_id asc nulls last
-            rows between unbounded preceding and current row
-        ) as campaign_span_number
-    from activity_runs
-
-),
-
-campaign_in_force as (
-
-    select
-        *,
-        max(campaign_key) over (
-            partition by platform, visitor_id, activity_run_number, campaign_span_number
-        ) as campaign_key_in_force
-    from campaign_spans
-
-),
-
+-- a session starts with a run, and inside a run with every event whose campaign source
+-- differs from the one in force (the last one seen earlier in the same run, if any)
 session_starts as (
 
     select
         *,
         case
-            when row_number() over (
-                partition by platform, visitor_id, activity_run_number
-                order by event_at asc nulls last, event_id asc nulls last
-            ) = 1 then 1
+            when is_run_start = 1 then 1
             when
                 campaign_key is not null
-                and campaign_key != coalesce(lag(campaign_key_in_force) over (
-                    partition by platform, visitor_id, activity_run_number
-                    order by event_at asc nulls last, event_id asc nulls last
-                ), '')
+                and campaign_key != coalesce(
+                    case when previous_campaign_at >= run_started_at then previous_campaign_key end, ''
+                )
                 then 1
             else 0
         end as is_session_start
-    from campaign_in_force
+    from activity_runs
 
 ),
 

@@ -1,4 +1,10 @@
-{{ config(materialized='view') }}
+{{
+    config(
+        materialized='incremental',
+        on_schema_change='fail',
+        **incremental_by_date_config('extract_date')
+    )
+}}
 
 with
 
@@ -14,6 +20,7 @@ kept as (
     where
         quarantine_reason is null
         and duplicate_rank = 1
+        and {{ lookback_filter('extract_date') }}
 
 )
 
