@@ -76,10 +76,10 @@ def main(database: Path, truth_dir: Path) -> int:
     predicted = with_singletons(merged["customer_id"])
     precision, recall = scores(merged, predicted)
     print(f"records {len(merged):,}  persons {merged['person_id'].nunique():,}  customers {customers:,}")
-    print(f"with junk blocking:    precision {precision:.4f}  recall {recall:.4f}")
+    print(f"with junk blocking:    precision {precision:.5f}  recall {recall:.5f}")
     loose = truth.merge(unblocked, on=KEY, how="left")
     loose_precision, loose_recall = scores(loose, with_singletons(loose["customer_id"]))
-    print(f"without junk blocking: precision {loose_precision:.4f}  recall {loose_recall:.4f}")
+    print(f"without junk blocking: precision {loose_precision:.5f}  recall {loose_recall:.5f}")
 
     merged["predicted"] = predicted
     person_size = merged.groupby("person_id")["person_id"].transform("size")
