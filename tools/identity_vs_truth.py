@@ -75,7 +75,9 @@ def main(database: Path, truth_dir: Path) -> int:
     merged = truth.merge(stitched, on=KEY, how="left")
     predicted = with_singletons(merged["customer_id"])
     precision, recall = scores(merged, predicted)
-    print(f"records {len(merged):,}  persons {merged['person_id'].nunique():,}  customers {customers:,}")
+    print(
+        f"records {len(merged):,}  persons {merged['person_id'].nunique():,}  customers {customers:,}"
+    )
     print(f"with junk blocking:    precision {precision:.5f}  recall {recall:.5f}")
     loose = truth.merge(unblocked, on=KEY, how="left")
     loose_precision, loose_recall = scores(loose, with_singletons(loose["customer_id"]))
