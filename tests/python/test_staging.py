@@ -137,6 +137,7 @@ def test_no_raw_email_or_phone_leaves_the_checks_models(warehouse):
                 "last_name",
                 "card_fingerprint",
                 "recipient",
+                "delivery_phone",
             } & set(text_columns), model
             if not text_columns:
                 continue

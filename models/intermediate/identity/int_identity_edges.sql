@@ -4,8 +4,10 @@
 -- purchase event names its order (guest checkouts included), an email or SMS click lands
 -- with the message id the email service provider appends to every tracked link (msg_id),
 -- a loyalty points entry names the order it credits (marketplace orders included), a store
--- return with a scanned card names the order it returns (bought in any channel), and a
--- support ticket the order it is about (marketplace buyers often write from their own address).
+-- return with a scanned card names the order it returns (bought in any channel), a support
+-- ticket the order it is about (marketplace buyers often write from their own address), and
+-- a survey response the order, ticket, call or lead it is about. A marketplace order also
+-- links its buyer to the delivery phone of the shipping address.
 
 with
 
@@ -41,7 +43,8 @@ pos_transactions as (
 ),
 
 marketplace_orders as (
-    select marketplace_order_id, buyer_id, masked_email_hash from {{ ref('stg_marketplace__orders') }}
+    select marketplace_order_id, buyer_id, masked_email_hash, delivery_phone_hash
+    from {{ ref('stg_marketplace__orders') }}
 ),
 
 crm_contacts as (
@@ -65,7 +68,8 @@ tickets as (
 ),
 
 survey_responses as (
-    select response_id, respondent_email_hash, customer_account_id from {{ ref('stg_surveys__responses') }}
+    select response_id, respondent_email_hash, customer_account_id, touchpoint_ref
+    from {{ ref('stg_surveys__responses') }}
 ),
 
 message_sends as (
@@ -105,6 +109,34 @@ order_owners as (
         transaction_id as order_ref,
         coalesce({{ identity_node('loyalty', 'loyalty_card_number') }}, {{ identity_node('email', 'receipt_email_hash') }}, {{ identity_node('card', 'card_fingerprint_hash') }}) as owner_node
     from pos_transactions
+
+),
+
+touchpoint_owners as (
+
+    -- the identifier behind each thing a survey can be about: an order, a ticket, a call, a lead
+    select order_ref as touchpoint_ref, owner_node from order_owners
+
+    union all
+
+    select
+        ticket_id as touchpoint_ref,
+        {{ identity_node('email', 'requester_email_hash') }} as owner_node
+    from tickets
+
+    union all
+
+    select
+        call_id as touchpoint_ref,
+        coalesce({{ identity_node('account', 'customer_account_id') }}, {{ identity_node('phone', 'caller_phone_hash') }}) as owner_node
+    from calls
+
+    union all
+
+    select
+        lead_id as touchpoint_ref,
+        {{ identity_node('crm_contact', 'contact_id') }} as owner_node
+    from crm_leads
 
 ),
 
@@ -238,6 +270,16 @@ pairs as (
     union all
 
     select
+        'marketplace' as source_system,
+        'orders' as source_table,
+        marketplace_order_id as source_record_id,
+        {{ identity_node('marketplace_buyer', 'buyer_id') }} as node_a,
+        coalesce({{ identity_node('phone', 'delivery_phone_hash') }}, {{ identity_node('marketplace_buyer', 'buyer_id') }}) as node_b
+    from marketplace_orders
+
+    union all
+
+    select
         'crm' as source_system,
         'contacts' as source_table,
         contact_id as source_record_id,
@@ -326,6 +368,18 @@ pairs as (
         coalesce({{ identity_node('email', 'respondent_email_hash') }}, {{ identity_node('account', 'customer_account_id') }}) as node_a,
         coalesce({{ identity_node('account', 'customer_account_id') }}, {{ identity_node('email', 'respondent_email_hash') }}) as node_b
     from survey_responses
+
+    union all
+
+    select
+        'surveys' as source_system,
+        'responses' as source_table,
+        survey_responses.response_id as source_record_id,
+        coalesce({{ identity_node('email', 'survey_responses.respondent_email_hash') }}, {{ identity_node('account', 'survey_responses.customer_account_id') }}) as node_a,
+        touchpoint_owners.owner_node as node_b
+    from survey_responses
+    inner join touchpoint_owners
+        on survey_responses.touchpoint_ref = touchpoint_owners.touchpoint_ref
 
     union all
 

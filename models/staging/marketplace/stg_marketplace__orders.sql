@@ -22,6 +22,7 @@ select
     marketplace,
     buyer_id,
     masked_email_hash,
+    delivery_phone_hash,
     ordered_at,
     currency_code,
     status,

@@ -9,6 +9,7 @@ source as (
         marketplace,
         buyer_id,
         masked_email,
+        delivery_phone,
         ordered_ts,
         currency,
         status,
@@ -28,12 +29,14 @@ typed as (
         cast(buyer_id as {{ dbt.type_string() }}) as buyer_id,
         cast(masked_email as {{ dbt.type_string() }}) as masked_email,
         {{ hash_pii(normalize_email('masked_email')) }} as masked_email_hash,
+        cast(delivery_phone as {{ dbt.type_string() }}) as delivery_phone,
+        {{ hash_pii(normalize_phone('delivery_phone')) }} as delivery_phone_hash,
         cast(ordered_ts as {{ dbt.type_string() }}) as ordered_ts,
         {{ parse_utc_timestamp('ordered_ts') }} as ordered_at,
         {{ normalize_currency('currency') }} as currency_code,
         cast(status as {{ dbt.type_string() }}) as status,
         cast(date as date) as extract_date,
-        {{ row_payload(['marketplace_order_id', 'marketplace', 'buyer_id', 'masked_email', 'ordered_ts', 'currency', 'status']) }} as raw_payload
+        {{ row_payload(['marketplace_order_id', 'marketplace', 'buyer_id', 'masked_email', 'delivery_phone', 'ordered_ts', 'currency', 'status']) }} as raw_payload
     from source
 
 ),

@@ -75,6 +75,8 @@ CAMPAIGNS = pd.DataFrame(
     }
 )
 CPC_EUR = {"google_ads": 0.45, "meta": 0.35, "display_network": 0.25}
+# what a marketplace writes as delivery phone when the buyer gave none (shared by many buyers)
+MARKETPLACE_SERVICE_PHONE = {"amazon": "+49 800 000 1234", "zalando": "+49 30 2000 0000"}
 
 
 def local_text(at: np.ndarray):
@@ -464,12 +466,29 @@ def build_more_extracts(world: World, out: dict[str, pd.DataFrame]) -> None:
     # ---------------------------------------------------------------- marketplace
     mp = world.tables["_mp"]
     mp_at = mp["ordered_at"].to_numpy().astype("datetime64[s]")
+    mp_person = mp["person_index"].to_numpy()
+    # the delivery phone of the shipping address, as the seller APIs pass it on: most Zalando
+    # and many Amazon buyers give one (any format); when they give none some orders carry
+    # the marketplace's own service number instead, and a few a placeholder
+    mp_draw = rng.random(len(mp))
+    gave_phone = mp_draw < np.where(mp["marketplace"].to_numpy() == "zalando", 0.8, 0.6)
+    service_number = ~gave_phone & (rng.random(len(mp)) < 0.15)
+    delivery_phone = np.where(gave_phone, _phone_as_typed(rng, people, mp_person), None)
+    delivery_phone = np.where(
+        service_number,
+        pd.Series(mp["marketplace"]).map(MARKETPLACE_SERVICE_PHONE).to_numpy(),
+        delivery_phone,
+    )
+    delivery_phone = np.where(
+        gave_phone & (rng.random(len(mp)) < 0.01), "0000000000", delivery_phone
+    )
     out["marketplace.orders"] = pd.DataFrame(
         {
             "marketplace_order_id": mp["order_id"],
             "marketplace": mp["marketplace"],
             "buyer_id": people["buyer_id"].to_numpy()[mp["person_index"]],
             "masked_email": people["masked_email"].to_numpy()[mp["person_index"]],
+            "delivery_phone": delivery_phone,
             "ordered_ts": iso_utc(mp_at),
             "currency": mp["currency"],
             "status": np.where(mp["is_cancelled"], "cancelled", "shipped"),

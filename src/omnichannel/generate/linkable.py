@@ -36,6 +36,7 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from omnichannel.generate.extracts import MARKETPLACE_SERVICE_PHONE
 from omnichannel.generate.world import LOGIN, PURCHASE, VIEW_ITEM, World
 
 # the placeholder identifiers the generator plants (mess.py, extracts.py)
@@ -125,6 +126,10 @@ def record_nodes(world: World, out: dict[str, pd.DataFrame]) -> pd.DataFrame:
             _plain("ref", f["marketplace_order_id"]),
             _plain("buyer", f["buyer_id"]),
             _email(f["masked_email"]),
+            # the marketplaces' service numbers stand in for a missing phone: junk
+            _phone(f["delivery_phone"], person(f)).where(
+                ~f["delivery_phone"].isin(list(MARKETPLACE_SERVICE_PHONE.values()))
+            ),
         ],
     )
     add(

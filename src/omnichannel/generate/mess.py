@@ -16,6 +16,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from omnichannel.generate.extracts import MARKETPLACE_SERVICE_PHONE
+
 DEFECT_COLUMNS = ["defect_kind", "source_system", "source_table", "source_record_id", "detail"]
 
 
@@ -108,6 +110,23 @@ def plant_defects(
         contacts.loc[junk_phone, "contact_id"],
         "phone 0000000000",
     )
+
+    marketplace_orders = out["marketplace.orders"]
+    for value, detail in (
+        ("0000000000", "delivery phone 0000000000"),
+        *(
+            (phone, f"{name} service number as delivery phone")
+            for name, phone in MARKETPLACE_SERVICE_PHONE.items()
+        ),
+    ):
+        junk = marketplace_orders["delivery_phone"] == value
+        record_defects(
+            defects,
+            "junk_identifier",
+            "marketplace.orders",
+            marketplace_orders.loc[junk, "marketplace_order_id"],
+            detail,
+        )
 
     # ---- orders with no customer at all (a true sale whose buyer is lost)
     picked = sample_positions(rng, len(orders), 0.003)

@@ -369,6 +369,12 @@ TABLES: tuple[RawTable, ...] = (
             C("marketplace", STRING, "marketplace name: amazon, zalando."),
             C("buyer_id", STRING, "Marketplace buyer id."),
             C("masked_email", STRING, "Relay email of the buyer, stable per buyer."),
+            C(
+                "delivery_phone",
+                STRING,
+                "Phone of the shipping address as the buyer typed it (any format), if given;"
+                " some carry the marketplace's service number or a placeholder.",
+            ),
             C("ordered_ts", STRING, "ISO-8601 order time, UTC."),
             C("currency", STRING, "ISO currency; may be lower-case."),
             C("status", STRING, "shipped, cancelled."),

@@ -227,7 +227,8 @@ def simulate_messaging(
     """Newsletter and SMS sends, and what the recipients do with them.
 
     A weekly newsletter goes to everyone who gave an email and accepts marketing
-    (a few skipped weeks aside), an SMS offer monthly to about half of those who accept SMS.
+    (a few skipped weeks aside), an SMS offer monthly to about half of those who accept SMS
+    and whose number the retailer holds (account, loyalty card or CRM contact).
     Recipients open (email), click (about 4.5% of newsletters, 8% of SMS) and
     unsubscribe; a click opens a web session (see `simulate_sessions`).
     """
@@ -250,7 +251,13 @@ def simulate_messaging(
     optin_at = t0 + (
         joined_day[optin] * 86400 + rng.integers(8 * 3600, 22 * 3600, len(optin))
     ).astype("timedelta64[s]")
-    sms_people = np.flatnonzero(people["accepts_sms"].to_numpy())
+    # an SMS needs a number the retailer holds: from a shop account, a loyalty card or the CRM
+    phone_known = (
+        people["has_account"].to_numpy()
+        | people["is_loyalty_member"].to_numpy()
+        | people["is_crm_contact"].to_numpy()
+    )
+    sms_people = np.flatnonzero(people["accepts_sms"].to_numpy() & phone_known)
     months = np.arange(3, days, 30)
     month, sms_who = np.nonzero(rng.random((len(months), len(sms_people))) < 0.5)
     kind = np.repeat([0, 1, 2], [len(optin), len(who), len(sms_who)])
