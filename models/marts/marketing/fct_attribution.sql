@@ -126,7 +126,7 @@ weighted as (
             when attribution_models.attribution_model = 'last_non_direct'
                 then case when with_decay_total.touch_position = with_decay_total.path_length then 1.0 else 0.0 end
             when attribution_models.attribution_model = 'linear'
-                then 1.0 / with_decay_total.path_length
+                then cast(1.0 as double) / cast(with_decay_total.path_length as double)
             when attribution_models.attribution_model = 'time_decay'
                 then with_decay_total.decay_factor / with_decay_total.decay_total
             when attribution_models.attribution_model = 'position_based'
@@ -135,7 +135,7 @@ weighted as (
                     when with_decay_total.path_length = 2 then 0.5
                     when with_decay_total.touch_position = 1 then 0.4
                     when with_decay_total.touch_position = with_decay_total.path_length then 0.4
-                    else 0.2 / (with_decay_total.path_length - 2)
+                    else cast(0.2 as double) / cast(with_decay_total.path_length - 2 as double)
                 end
             when attribution_models.attribution_model = 'markov'
                 then case
@@ -143,7 +143,7 @@ weighted as (
                         then
                             with_decay_total.removal_effect / with_decay_total.path_removal_effect
                             / with_decay_total.channel_touch_count
-                    else 1.0 / with_decay_total.path_length
+                    else cast(1.0 as double) / cast(with_decay_total.path_length as double)
                 end
         end as attribution_weight
     from with_decay_total
