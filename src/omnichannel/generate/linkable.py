@@ -80,21 +80,42 @@ def _plain(kind: str, values) -> pd.Series:
     return (kind + ":" + values.astype(str)).where(values.notna())
 
 
+def _distinct(values) -> tuple[np.ndarray, pd.Series]:
+    """Codes (-1: missing) and the distinct values of text, so that a per-value rule runs
+    once per distinct value (an address recurs on every message sent to it)."""
+    codes, uniques = pd.factorize(_text(values))
+    return codes, pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+
+
+def _by_code(per_distinct: pd.Series, codes: np.ndarray, missing=np.nan) -> np.ndarray:
+    """The value of each row's distinct value; `missing` where the row has none."""
+    values = per_distinct.to_numpy(dtype=object if missing is np.nan else bool)
+    result = np.full(len(codes), missing, dtype=values.dtype)
+    present = codes >= 0
+    result[present] = values[codes[present]]
+    return result
+
+
 def _email(values) -> pd.Series:
-    email = _text(values).str.strip().str.lower()
-    return ("email:" + email).where(email.notna() & (email != "") & ~email.isin(JUNK_EMAILS))
+    codes, distinct = _distinct(values)
+    email = distinct.str.strip().str.lower()
+    node = ("email:" + email).where(email.notna() & (email != "") & ~email.isin(JUNK_EMAILS))
+    return pd.Series(_by_code(node, codes), dtype=object)
 
 
 def _phone(values, person) -> pd.Series:
     """A phone in any format is its person's number; a number of zeros is junk."""
-    digits = _text(values).str.replace(r"\D", "", regex=True)
+    codes, distinct = _distinct(values)
+    digits = distinct.str.replace(r"\D", "", regex=True)
     real = digits.notna() & (digits.str.strip("0") != "")
-    return ("phone:" + _text(person).astype(str)).where(real)
+    return ("phone:" + _text(person).astype(str)).where(_by_code(real, codes, missing=False))
 
 
 def _card(values) -> pd.Series:
-    card = _text(values).str.strip().str.upper()
-    return ("loyalty:" + card).where(card.notna() & ~card.str.match(JUNK_CARD, na=False))
+    codes, distinct = _distinct(values)
+    card = distinct.str.strip().str.upper()
+    node = ("loyalty:" + card).where(card.notna() & ~card.str.match(JUNK_CARD, na=False))
+    return pd.Series(_by_code(node, codes), dtype=object)
 
 
 def record_nodes(world: World, out: dict[str, pd.DataFrame]) -> pd.DataFrame:
