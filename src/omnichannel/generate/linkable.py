@@ -33,6 +33,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
@@ -45,6 +47,31 @@ JUNK_CARD = r"^L9\d{2}0{7}$"  # a store's default loyalty card
 REFERENCE = "ref:"
 
 
+def _split_first(values: pd.Series, separator: str) -> tuple[pd.Series, pd.Series]:
+    """`values.str.split(separator, n=1, expand=True)` for text with a separator in every
+    value, split by Arrow in one pass instead of a Python `str.split` per row."""
+    parts = pc.split_pattern(pa.array(values), separator, max_splits=1)
+    return tuple(
+        pd.Series(pc.list_element(parts, i), index=values.index, dtype=values.dtype) for i in (0, 1)
+    )
+
+
+def _isin(values: pd.Series, candidates) -> np.ndarray:
+    """`values.isin(candidates)` as a boolean array; text is looked up in Arrow's hash set
+    (pandas builds Python lists for Arrow-backed text). A missing value is never in."""
+    left, right = (
+        pd.Series(values),
+        pd.Series(list(candidates) if isinstance(candidates, set) else candidates),
+    )
+    if pd.api.types.is_string_dtype(left) and pd.api.types.is_string_dtype(right):
+        try:
+            found = pc.is_in(pa.array(left), value_set=pa.array(right.dropna()), skip_nulls=True)
+            return found.to_numpy(zero_copy_only=False).astype(bool)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            pass
+    return left.isin(right).to_numpy(bool)
+
+
 def _text(values) -> pd.Series:
     return pd.Series(np.asarray(values, dtype=object), dtype=object)
 
@@ -54,21 +81,42 @@ def _plain(kind: str, values) -> pd.Series:
     return (kind + ":" + values.astype(str)).where(values.notna())
 
 
+def _distinct(values) -> tuple[np.ndarray, pd.Series]:
+    """Codes (-1: missing) and the distinct values of text, so that a per-value rule runs
+    once per distinct value (an address recurs on every message sent to it)."""
+    codes, uniques = pd.factorize(_text(values))
+    return codes, pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+
+
+def _by_code(per_distinct: pd.Series, codes: np.ndarray, missing=np.nan) -> np.ndarray:
+    """The value of each row's distinct value; `missing` where the row has none."""
+    values = per_distinct.to_numpy(dtype=object if missing is np.nan else bool)
+    result = np.full(len(codes), missing, dtype=values.dtype)
+    present = codes >= 0
+    result[present] = values[codes[present]]
+    return result
+
+
 def _email(values) -> pd.Series:
-    email = _text(values).str.strip().str.lower()
-    return ("email:" + email).where(email.notna() & (email != "") & ~email.isin(JUNK_EMAILS))
+    codes, distinct = _distinct(values)
+    email = distinct.str.strip().str.lower()
+    node = ("email:" + email).where(email.notna() & (email != "") & ~email.isin(JUNK_EMAILS))
+    return pd.Series(_by_code(node, codes), dtype=object)
 
 
 def _phone(values, person) -> pd.Series:
     """A phone in any format is its person's number; a number of zeros is junk."""
-    digits = _text(values).str.replace(r"\D", "", regex=True)
+    codes, distinct = _distinct(values)
+    digits = distinct.str.replace(r"\D", "", regex=True)
     real = digits.notna() & (digits.str.strip("0") != "")
-    return ("phone:" + _text(person).astype(str)).where(real)
+    return ("phone:" + _text(person).astype(str)).where(_by_code(real, codes, missing=False))
 
 
 def _card(values) -> pd.Series:
-    card = _text(values).str.strip().str.upper()
-    return ("loyalty:" + card).where(card.notna() & ~card.str.match(JUNK_CARD, na=False))
+    codes, distinct = _distinct(values)
+    card = distinct.str.strip().str.upper()
+    node = ("loyalty:" + card).where(card.notna() & ~card.str.match(JUNK_CARD, na=False))
+    return pd.Series(_by_code(node, codes), dtype=object)
 
 
 def record_nodes(world: World, out: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -280,13 +328,13 @@ def components(pairs: pd.DataFrame) -> pd.DataFrame:
 def identifiable_records(world: World, out: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Per record of a known person: its component and whether it is identifiable."""
     comp = components(record_nodes(world, out))
-    table = comp["record"].str.split(":", n=1, expand=True)
-    comp["table"], comp["key"] = table[0], table[1]
+    comp["table"], comp["key"] = _split_first(comp["record"], ":")
     person = pd.Series(-1, index=comp.index, dtype=np.int64)
     orders = world.orders
     order_person = pd.Series(orders["person_index"].to_numpy(), index=orders["order_id"].to_numpy())
-    is_order = comp["table"].isin(
-        ["ecommerce.orders", "store_pos.transactions", "marketplace.orders"]
+    is_order = pd.Series(
+        _isin(comp["table"], ["ecommerce.orders", "store_pos.transactions", "marketplace.orders"]),
+        index=comp.index,
     )
     person[is_order] = order_person.reindex(comp.loc[is_order, "key"]).to_numpy()
     is_session = comp["table"] == "sessions"
@@ -341,7 +389,6 @@ def add_identifiable_kpis(
     `orders` is the truth's order frame (order_id, person_index, order_channel,
     ordered_at, is_cancelled, net_sales_eur, is_ropo)."""
     comp = identifiable_records(world, out)
-    linked = set(comp.loc[comp["is_identifiable"], "record"])
     # the component of each record that carries an identifier (-1: none, anonymous)
     component = pd.Series(
         np.where(comp["identifiers"] > 0, comp["component"], -1), index=comp["record"]
@@ -355,7 +402,7 @@ def add_identifiable_kpis(
     )
     order_record = order_table + ":" + orders["order_id"].astype(str)
     orders = orders.assign(
-        is_identifiable=order_record.isin(linked),
+        is_identifiable=_isin(order_record, comp.loc[comp["is_identifiable"], "record"]),
         component=component.reindex(order_record).fillna(-1).astype(np.int64).to_numpy(),
     )
     end_s = world.tables["_end"]
@@ -415,8 +462,8 @@ def add_identifiable_kpis(
         (matched["at"] < matched["ordered_at"])
         & (matched["at"] >= matched["ordered_at"] - pd.Timedelta(days=14))
     ]
-    ropo_orders = set(matched["order_id"])
-    ropo = store["order_id"].isin(ropo_orders)
+    ropo_orders = matched["order_id"].drop_duplicates()
+    ropo = _isin(store["order_id"], ropo_orders)
     _with_identifiable(
         kpis["ropo_share_of_store_sales"],
         store.loc[ropo, "net_sales_eur"].sum(),
@@ -478,7 +525,7 @@ def add_identifiable_kpis(
     bought = orders[~orders["is_cancelled"] & (orders["component"] >= 0)]
     r = r[r["component"] >= 0].merge(bought[["component", "ordered_at"]], on="component")
     r = r[(r["ordered_at"] < r["at"]) & (r["ordered_at"] >= r["at"] - pd.Timedelta(days=90))]
-    is_buyer = responses["response_id"].isin(set(r["response_id"])).to_numpy()
+    is_buyer = _isin(responses["response_id"], r["response_id"].drop_duplicates())
     score = responses["score"].to_numpy()
     kind = responses["survey_type"].to_numpy()
     rule = (
@@ -521,10 +568,10 @@ def add_identifiable_kpis(
     )
     visitors = visitors[visitors["person_index"] >= 0].drop_duplicates(["table", "key"])
     flags = pd.concat([flags, visitors], ignore_index=True)
-    flags["is_identifiable_ropo"] = (flags["table"] == "store_pos.transactions") & flags[
-        "key"
-    ].isin(ropo_orders)
-    system_table = flags["table"].str.split(".", n=1, expand=True)
+    flags["is_identifiable_ropo"] = (flags["table"] == "store_pos.transactions") & _isin(
+        flags["key"], ropo_orders
+    )
+    system_table = _split_first(flags["table"], ".")
     person_ids = world.people["person_id"].to_numpy()
     return pd.DataFrame(
         {
