@@ -1,13 +1,18 @@
--- Every pair of identifiers seen together in one record, with the record it came from.
--- A record that carries a single identifier gives a self-edge, so that it still maps to a node.
--- Links that a record makes by naming another record are edges of the naming record: a
--- purchase event names its order (guest checkouts included), an email or SMS click lands
--- with the message id the email service provider appends to every tracked link (msg_id),
--- a loyalty points entry names the order it credits (marketplace orders included), a store
--- return with a scanned card names the order it returns (bought in any channel), a support
--- ticket the order it is about (marketplace buyers often write from their own address), and
--- a survey response the order, ticket, call or lead it is about. A marketplace order also
--- links its buyer to the delivery phone of the shipping address.
+-- Every pair of nodes seen together in one record, with the record it came from (macro
+-- identity_record_edges: all pairs of a record's nodes, and a self-edge for an identifier
+-- whose partners could all be blocked as junk).
+-- A node is an identifier (cookie, app device, shop account, email hash, phone hash, loyalty
+-- card, card fingerprint hash, marketplace buyer, CRM contact) or a reference `ref:<id>`: the
+-- id of a record that other records name. A record carries its own id as a reference when
+-- others can name it, and the ids it names: a purchase event names its order (guest
+-- checkouts included), an email or SMS click lands with the message id the email service
+-- provider appends to every tracked link (msg_id), a loyalty points entry names the order it
+-- credits (marketplace orders included), a store return the order it returns (bought in any
+-- channel), a support ticket the order it is about, a survey response the order, ticket, call
+-- or lead it is about, a shop order the call it was taken on, a phone order its call and its
+-- shop order (the same id). So two records are linked when one names the other, whatever
+-- identifiers each carries: an order whose only identifier is junk still joins the person
+-- of the purchase event, ticket or points entry that names it. References are never junk.
 
 with
 
@@ -22,7 +27,7 @@ web_events as (
 ),
 
 app_events as (
-    select event_id, device_id, user_id from {{ ref('stg_app_analytics__events') }}
+    select event_id, device_id, user_id, transaction_id from {{ ref('stg_app_analytics__events') }}
 ),
 
 geofence_visits as (
@@ -34,12 +39,16 @@ shop_customers as (
 ),
 
 shop_orders as (
-    select order_id, customer_account_id, email_hash from {{ ref('stg_ecommerce__orders') }}
+    select order_id, customer_account_id, email_hash, call_id from {{ ref('stg_ecommerce__orders') }}
 ),
 
 pos_transactions as (
     select transaction_id, loyalty_card_number, receipt_email_hash, card_fingerprint_hash
     from {{ ref('stg_store_pos__transactions') }}
+),
+
+store_returns as (
+    select return_id, loyalty_card_number, original_order_ref from {{ ref('stg_store_pos__returns') }}
 ),
 
 marketplace_orders as (
@@ -60,7 +69,8 @@ calls as (
 ),
 
 phone_orders as (
-    select phone_order_id, caller_phone_hash, customer_account_id from {{ ref('stg_call_centre__phone_orders') }}
+    select phone_order_id, call_id, caller_phone_hash, customer_account_id
+    from {{ ref('stg_call_centre__phone_orders') }}
 ),
 
 tickets as (
@@ -73,367 +83,128 @@ survey_responses as (
 ),
 
 message_sends as (
-    select message_id, message_channel, recipient_hash from {{ ref('stg_messaging__sends') }}
+    select
+        message_id,
+        case when message_channel = 'sms' then null else recipient_hash end as email_hash,
+        case when message_channel = 'sms' then recipient_hash end as phone_hash
+    from {{ ref('stg_messaging__sends') }}
 ),
 
 loyalty_members as (
     select member_id, card_number, email_hash, phone_hash from {{ ref('stg_loyalty__members') }}
 ),
 
-store_returns as (
-    select return_id, loyalty_card_number, original_order_ref from {{ ref('stg_store_pos__returns') }}
-),
-
 points_entries as (
     select ledger_entry_id, card_number, order_ref from {{ ref('stg_loyalty__points_ledger_entries') }}
 ),
 
-order_owners as (
-
-    -- the strongest identifier each order carries, by order reference
-    select
-        order_id as order_ref,
-        coalesce({{ identity_node('account', 'customer_account_id') }}, {{ identity_node('email', 'email_hash') }}) as owner_node
-    from shop_orders
-
-    union all
-
-    select
-        marketplace_order_id as order_ref,
-        {{ identity_node('marketplace_buyer', 'buyer_id') }} as owner_node
-    from marketplace_orders
-
-    union all
-
-    select
-        transaction_id as order_ref,
-        coalesce({{ identity_node('loyalty', 'loyalty_card_number') }}, {{ identity_node('email', 'receipt_email_hash') }}, {{ identity_node('card', 'card_fingerprint_hash') }}) as owner_node
-    from pos_transactions
-
-),
-
-touchpoint_owners as (
-
-    -- the identifier behind each thing a survey can be about: an order, a ticket, a call, a lead
-    select order_ref as touchpoint_ref, owner_node from order_owners
-
-    union all
-
-    select
-        ticket_id as touchpoint_ref,
-        {{ identity_node('email', 'requester_email_hash') }} as owner_node
-    from tickets
-
-    union all
-
-    select
-        call_id as touchpoint_ref,
-        coalesce({{ identity_node('account', 'customer_account_id') }}, {{ identity_node('phone', 'caller_phone_hash') }}) as owner_node
-    from calls
-
-    union all
-
-    select
-        lead_id as touchpoint_ref,
-        {{ identity_node('crm_contact', 'contact_id') }} as owner_node
-    from crm_leads
-
-),
-
 pairs as (
 
-    select
-        'web_analytics' as source_system,
-        'events' as source_table,
-        event_id as source_record_id,
-        {{ identity_node('cookie', 'user_pseudo_id') }} as node_a,
-        coalesce({{ identity_node('account', 'user_id') }}, {{ identity_node('cookie', 'user_pseudo_id') }}) as node_b
-    from web_events
+    {{ identity_record_edges('web_events', 'web_analytics', 'events', 'event_id', [
+        ['cookie', 'user_pseudo_id'], ['account', 'user_id'],
+        ['ref', 'transaction_id'], ['ref', 'clicked_message_id'],
+    ]) }}
 
     union all
 
-    select
-        'web_analytics' as source_system,
-        'events' as source_table,
-        web_events.event_id as source_record_id,
-        {{ identity_node('cookie', 'web_events.user_pseudo_id') }} as node_a,
-        order_owners.owner_node as node_b
-    from web_events
-    inner join order_owners
-        on web_events.transaction_id = order_owners.order_ref
+    {{ identity_record_edges('app_events', 'app_analytics', 'events', 'event_id', [
+        ['device', 'device_id'], ['account', 'user_id'], ['ref', 'transaction_id'],
+    ]) }}
 
     union all
 
-    select
-        'web_analytics' as source_system,
-        'events' as source_table,
-        web_events.event_id as source_record_id,
-        {{ identity_node('cookie', 'web_events.user_pseudo_id') }} as node_a,
-        case
-            when message_sends.message_channel = 'sms' then {{ identity_node('phone', 'message_sends.recipient_hash') }}
-            else {{ identity_node('email', 'message_sends.recipient_hash') }}
-        end as node_b
-    from web_events
-    inner join message_sends
-        on web_events.clicked_message_id = message_sends.message_id
+    {{ identity_record_edges('geofence_visits', 'app_analytics', 'geofence_visits', 'visit_id', [
+        ['device', 'device_id'], ['account', 'user_id'],
+    ]) }}
 
     union all
 
-    select
-        'app_analytics' as source_system,
-        'events' as source_table,
-        event_id as source_record_id,
-        {{ identity_node('device', 'device_id') }} as node_a,
-        coalesce({{ identity_node('account', 'user_id') }}, {{ identity_node('device', 'device_id') }}) as node_b
-    from app_events
+    {{ identity_record_edges('shop_customers', 'ecommerce', 'customers', 'customer_account_id', [
+        ['account', 'customer_account_id'], ['email', 'email_hash'], ['phone', 'phone_hash'],
+    ]) }}
 
     union all
 
-    select
-        'app_analytics' as source_system,
-        'geofence_visits' as source_table,
-        visit_id as source_record_id,
-        {{ identity_node('device', 'device_id') }} as node_a,
-        coalesce({{ identity_node('account', 'user_id') }}, {{ identity_node('device', 'device_id') }}) as node_b
-    from geofence_visits
+    {{ identity_record_edges('shop_orders', 'ecommerce', 'orders', 'order_id', [
+        ['ref', 'order_id'], ['account', 'customer_account_id'], ['email', 'email_hash'], ['ref', 'call_id'],
+    ]) }}
 
     union all
 
-    select
-        'ecommerce' as source_system,
-        'customers' as source_table,
-        customer_account_id as source_record_id,
-        {{ identity_node('account', 'customer_account_id') }} as node_a,
-        {{ identity_node('email', 'email_hash') }} as node_b
-    from shop_customers
+    {{ identity_record_edges('pos_transactions', 'store_pos', 'transactions', 'transaction_id', [
+        ['ref', 'transaction_id'], ['loyalty', 'loyalty_card_number'],
+        ['email', 'receipt_email_hash'], ['card', 'card_fingerprint_hash'],
+    ]) }}
 
     union all
 
-    select
-        'ecommerce' as source_system,
-        'customers' as source_table,
-        customer_account_id as source_record_id,
-        {{ identity_node('account', 'customer_account_id') }} as node_a,
-        {{ identity_node('phone', 'phone_hash') }} as node_b
-    from shop_customers
+    {{ identity_record_edges('store_returns', 'store_pos', 'returns', 'return_id', [
+        ['ref', 'original_order_ref'], ['loyalty', 'loyalty_card_number'],
+    ]) }}
 
     union all
 
-    select
-        'ecommerce' as source_system,
-        'orders' as source_table,
-        order_id as source_record_id,
-        coalesce({{ identity_node('account', 'customer_account_id') }}, {{ identity_node('email', 'email_hash') }}) as node_a,
-        coalesce({{ identity_node('email', 'email_hash') }}, {{ identity_node('account', 'customer_account_id') }}) as node_b
-    from shop_orders
+    {{ identity_record_edges('marketplace_orders', 'marketplace', 'orders', 'marketplace_order_id', [
+        ['ref', 'marketplace_order_id'], ['marketplace_buyer', 'buyer_id'],
+        ['email', 'masked_email_hash'], ['phone', 'delivery_phone_hash'],
+    ]) }}
 
     union all
 
-    select
-        'store_pos' as source_system,
-        'transactions' as source_table,
-        transaction_id as source_record_id,
-        coalesce({{ identity_node('loyalty', 'loyalty_card_number') }}, {{ identity_node('email', 'receipt_email_hash') }}, {{ identity_node('card', 'card_fingerprint_hash') }}) as node_a,
-        coalesce({{ identity_node('email', 'receipt_email_hash') }}, {{ identity_node('card', 'card_fingerprint_hash') }}, {{ identity_node('loyalty', 'loyalty_card_number') }}) as node_b
-    from pos_transactions
+    {{ identity_record_edges('crm_contacts', 'crm', 'contacts', 'contact_id', [
+        ['crm_contact', 'contact_id'], ['email', 'email_hash'], ['phone', 'phone_hash'],
+        ['account', 'customer_account_id'],
+    ]) }}
 
     union all
 
-    select
-        'store_pos' as source_system,
-        'transactions' as source_table,
-        transaction_id as source_record_id,
-        coalesce({{ identity_node('loyalty', 'loyalty_card_number') }}, {{ identity_node('email', 'receipt_email_hash') }}, {{ identity_node('card', 'card_fingerprint_hash') }}) as node_a,
-        coalesce({{ identity_node('card', 'card_fingerprint_hash') }}, {{ identity_node('loyalty', 'loyalty_card_number') }}, {{ identity_node('email', 'receipt_email_hash') }}) as node_b
-    from pos_transactions
+    {{ identity_record_edges('crm_leads', 'crm', 'leads', 'lead_id', [
+        ['ref', 'lead_id'], ['crm_contact', 'contact_id'],
+    ]) }}
 
     union all
 
-    select
-        'store_pos' as source_system,
-        'transactions' as source_table,
-        transaction_id as source_record_id,
-        coalesce({{ identity_node('email', 'receipt_email_hash') }}, {{ identity_node('card', 'card_fingerprint_hash') }}, {{ identity_node('loyalty', 'loyalty_card_number') }}) as node_a,
-        coalesce({{ identity_node('card', 'card_fingerprint_hash') }}, {{ identity_node('email', 'receipt_email_hash') }}, {{ identity_node('loyalty', 'loyalty_card_number') }}) as node_b
-    from pos_transactions
+    {{ identity_record_edges('calls', 'call_centre', 'calls', 'call_id', [
+        ['ref', 'call_id'], ['phone', 'caller_phone_hash'], ['account', 'customer_account_id'],
+    ]) }}
 
     union all
 
-    select
-        'marketplace' as source_system,
-        'orders' as source_table,
-        marketplace_order_id as source_record_id,
-        {{ identity_node('marketplace_buyer', 'buyer_id') }} as node_a,
-        coalesce({{ identity_node('email', 'masked_email_hash') }}, {{ identity_node('marketplace_buyer', 'buyer_id') }}) as node_b
-    from marketplace_orders
+    {{ identity_record_edges('phone_orders', 'call_centre', 'phone_orders', 'phone_order_id', [
+        ['ref', 'phone_order_id'], ['ref', 'call_id'],
+        ['phone', 'caller_phone_hash'], ['account', 'customer_account_id'],
+    ]) }}
 
     union all
 
-    select
-        'marketplace' as source_system,
-        'orders' as source_table,
-        marketplace_order_id as source_record_id,
-        {{ identity_node('marketplace_buyer', 'buyer_id') }} as node_a,
-        coalesce({{ identity_node('phone', 'delivery_phone_hash') }}, {{ identity_node('marketplace_buyer', 'buyer_id') }}) as node_b
-    from marketplace_orders
+    {{ identity_record_edges('tickets', 'support', 'tickets', 'ticket_id', [
+        ['ref', 'ticket_id'], ['email', 'requester_email_hash'], ['ref', 'order_ref'],
+    ]) }}
 
     union all
 
-    select
-        'crm' as source_system,
-        'contacts' as source_table,
-        contact_id as source_record_id,
-        {{ identity_node('crm_contact', 'contact_id') }} as node_a,
-        coalesce({{ identity_node('email', 'email_hash') }}, {{ identity_node('crm_contact', 'contact_id') }}) as node_b
-    from crm_contacts
+    {{ identity_record_edges('survey_responses', 'surveys', 'responses', 'response_id', [
+        ['ref', 'response_id'], ['email', 'respondent_email_hash'],
+        ['account', 'customer_account_id'], ['ref', 'touchpoint_ref'],
+    ]) }}
 
     union all
 
-    select
-        'crm' as source_system,
-        'contacts' as source_table,
-        contact_id as source_record_id,
-        {{ identity_node('crm_contact', 'contact_id') }} as node_a,
-        coalesce({{ identity_node('phone', 'phone_hash') }}, {{ identity_node('crm_contact', 'contact_id') }}) as node_b
-    from crm_contacts
+    {{ identity_record_edges('message_sends', 'messaging', 'sends', 'message_id', [
+        ['ref', 'message_id'], ['email', 'email_hash'], ['phone', 'phone_hash'],
+    ]) }}
 
     union all
 
-    select
-        'crm' as source_system,
-        'contacts' as source_table,
-        contact_id as source_record_id,
-        {{ identity_node('crm_contact', 'contact_id') }} as node_a,
-        coalesce({{ identity_node('account', 'customer_account_id') }}, {{ identity_node('crm_contact', 'contact_id') }}) as node_b
-    from crm_contacts
+    {{ identity_record_edges('loyalty_members', 'loyalty', 'members', 'member_id', [
+        ['loyalty', 'card_number'], ['email', 'email_hash'], ['phone', 'phone_hash'],
+    ]) }}
 
     union all
 
-    select
-        'crm' as source_system,
-        'leads' as source_table,
-        lead_id as source_record_id,
-        {{ identity_node('crm_contact', 'contact_id') }} as node_a,
-        {{ identity_node('crm_contact', 'contact_id') }} as node_b
-    from crm_leads
-
-    union all
-
-    select
-        'call_centre' as source_system,
-        'calls' as source_table,
-        call_id as source_record_id,
-        coalesce({{ identity_node('phone', 'caller_phone_hash') }}, {{ identity_node('account', 'customer_account_id') }}) as node_a,
-        coalesce({{ identity_node('account', 'customer_account_id') }}, {{ identity_node('phone', 'caller_phone_hash') }}) as node_b
-    from calls
-
-    union all
-
-    select
-        'call_centre' as source_system,
-        'phone_orders' as source_table,
-        phone_order_id as source_record_id,
-        coalesce({{ identity_node('phone', 'caller_phone_hash') }}, {{ identity_node('account', 'customer_account_id') }}) as node_a,
-        coalesce({{ identity_node('account', 'customer_account_id') }}, {{ identity_node('phone', 'caller_phone_hash') }}) as node_b
-    from phone_orders
-
-    union all
-
-    select
-        'support' as source_system,
-        'tickets' as source_table,
-        ticket_id as source_record_id,
-        {{ identity_node('email', 'requester_email_hash') }} as node_a,
-        {{ identity_node('email', 'requester_email_hash') }} as node_b
-    from tickets
-
-    union all
-
-    select
-        'support' as source_system,
-        'tickets' as source_table,
-        tickets.ticket_id as source_record_id,
-        {{ identity_node('email', 'tickets.requester_email_hash') }} as node_a,
-        order_owners.owner_node as node_b
-    from tickets
-    inner join order_owners
-        on tickets.order_ref = order_owners.order_ref
-
-    union all
-
-    select
-        'surveys' as source_system,
-        'responses' as source_table,
-        response_id as source_record_id,
-        coalesce({{ identity_node('email', 'respondent_email_hash') }}, {{ identity_node('account', 'customer_account_id') }}) as node_a,
-        coalesce({{ identity_node('account', 'customer_account_id') }}, {{ identity_node('email', 'respondent_email_hash') }}) as node_b
-    from survey_responses
-
-    union all
-
-    select
-        'surveys' as source_system,
-        'responses' as source_table,
-        survey_responses.response_id as source_record_id,
-        coalesce({{ identity_node('email', 'survey_responses.respondent_email_hash') }}, {{ identity_node('account', 'survey_responses.customer_account_id') }}) as node_a,
-        touchpoint_owners.owner_node as node_b
-    from survey_responses
-    inner join touchpoint_owners
-        on survey_responses.touchpoint_ref = touchpoint_owners.touchpoint_ref
-
-    union all
-
-    select
-        'messaging' as source_system,
-        'sends' as source_table,
-        message_id as source_record_id,
-        case when message_channel = 'sms' then {{ identity_node('phone', 'recipient_hash') }} else {{ identity_node('email', 'recipient_hash') }} end as node_a,
-        case when message_channel = 'sms' then {{ identity_node('phone', 'recipient_hash') }} else {{ identity_node('email', 'recipient_hash') }} end as node_b
-    from message_sends
-
-    union all
-
-    select
-        'loyalty' as source_system,
-        'members' as source_table,
-        member_id as source_record_id,
-        {{ identity_node('loyalty', 'card_number') }} as node_a,
-        coalesce({{ identity_node('email', 'email_hash') }}, {{ identity_node('loyalty', 'card_number') }}) as node_b
-    from loyalty_members
-
-    union all
-
-    select
-        'loyalty' as source_system,
-        'members' as source_table,
-        member_id as source_record_id,
-        {{ identity_node('loyalty', 'card_number') }} as node_a,
-        coalesce({{ identity_node('phone', 'phone_hash') }}, {{ identity_node('loyalty', 'card_number') }}) as node_b
-    from loyalty_members
-
-    union all
-
-    select
-        'loyalty' as source_system,
-        'points_ledger' as source_table,
-        points_entries.ledger_entry_id as source_record_id,
-        {{ identity_node('loyalty', 'points_entries.card_number') }} as node_a,
-        order_owners.owner_node as node_b
-    from points_entries
-    inner join order_owners
-        on points_entries.order_ref = order_owners.order_ref
-
-    union all
-
-    select
-        'store_pos' as source_system,
-        'returns' as source_table,
-        store_returns.return_id as source_record_id,
-        {{ identity_node('loyalty', 'store_returns.loyalty_card_number') }} as node_a,
-        order_owners.owner_node as node_b
-    from store_returns
-    inner join order_owners
-        on store_returns.original_order_ref = order_owners.order_ref
+    {{ identity_record_edges('points_entries', 'loyalty', 'points_ledger', 'ledger_entry_id', [
+        ['loyalty', 'card_number'], ['ref', 'order_ref'],
+    ]) }}
 
 ),
 
@@ -446,18 +217,15 @@ edges as (
         case when node_a <= node_b then node_a else node_b end as node_a,
         case when node_a <= node_b then node_b else node_a end as node_b
     from pairs
-    where
-        node_a is not null
-        and node_b is not null
 
 ),
 
 single_edge_records as (
 
-    -- Tables with one branch above give at most one edge per record, and their records are
-    -- unique in staging: their edges are distinct already. Leaving these high-volume tables
-    -- out of the distinct below keeps its hash table small (measured in docs/benchmarks.md).
-    -- Web events are not among them: a purchase or a tracked-link landing adds a second edge.
+    -- High-volume tables whose records are unique in staging and whose nodes are of distinct
+    -- types (so two branches of the macro never give the same pair): their edges are distinct
+    -- already. Leaving them out of the distinct below keeps its hash table small (measured in
+    -- docs/benchmarks.md).
     select
         source_system,
         source_table,
@@ -466,14 +234,14 @@ single_edge_records as (
         node_b
     from edges
     where
-        (source_system = 'app_analytics' and source_table = 'events')
+        (source_system in ('web_analytics', 'app_analytics') and source_table = 'events')
         or (source_system = 'messaging' and source_table = 'sends')
 
 ),
 
 multi_edge_records as (
 
-    -- a record with several identifier pairs may give the same edge twice
+    -- two columns of a record may hold the same node
     select distinct
         source_system,
         source_table,
@@ -482,7 +250,7 @@ multi_edge_records as (
         node_b
     from edges
     where not (
-        (source_system = 'app_analytics' and source_table = 'events')
+        (source_system in ('web_analytics', 'app_analytics') and source_table = 'events')
         or (source_system = 'messaging' and source_table = 'sends')
     )
 

@@ -1,5 +1,7 @@
 -- Every staged record that carries a person, mapped to its unified customer.
--- customer_id is null when all of the record's identifiers are blocked as junk.
+-- customer_id is null when none of the record's nodes reaches an identifier: all its
+-- identifiers are blocked as junk and the records it names or that name it (references,
+-- `ref:` nodes) carry none either.
 
 with
 
@@ -8,7 +10,27 @@ edges as (
 ),
 
 resolved as (
-    select node_id, customer_id from {{ ref('int_identity_components_resolved') }}
+    select node_id, identifier_type, component_id, customer_id from {{ ref('int_identity_components_resolved') }}
+),
+
+components_with_identifier as (
+
+    -- a component of references only (an anonymous order named by a ticket from a junk
+    -- address) holds no person
+    select component_id
+    from resolved
+    where identifier_type != 'ref'
+    group by component_id
+
+),
+
+customers as (
+    select
+        resolved.node_id,
+        resolved.customer_id
+    from resolved
+    inner join components_with_identifier
+        on resolved.component_id = components_with_identifier.component_id
 ),
 
 record_nodes as (
@@ -23,11 +45,11 @@ stitched as (
         record_nodes.source_system,
         record_nodes.source_table,
         record_nodes.source_record_id,
-        min(resolved.customer_id) as customer_id,
-        count(distinct resolved.customer_id) as customer_count
+        min(customers.customer_id) as customer_id,
+        count(distinct customers.customer_id) as customer_count
     from record_nodes
-    left join resolved
-        on record_nodes.node_id = resolved.node_id
+    left join customers
+        on record_nodes.node_id = customers.node_id
     group by 1, 2, 3
 
 )

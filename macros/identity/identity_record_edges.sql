@@ -1,0 +1,42 @@
+{#-
+    The identity edges of one kind of record: every pair of the nodes a record carries
+    (identifiers and references), so that the record links all of them and keeps
+    linking the rest when one is blocked as junk; and a self-edge for an identifier
+    with no partner that can never be blocked, so that it still reaches the graph when
+    its partners are blocked, and for a node that is the record's only one, so that the
+    record still has a row (int_source_records_stitched maps records through the nodes
+    of their edges, blocked ones included: a reference whose only partner is blocked
+    stays reachable through the edge to that partner).
+
+    `nodes` is a list of [identifier_type, value_expression]; the types email, phone,
+    loyalty and card can be blocked (int_identity_junk_identifiers_flagged), the others
+    (ref, cookie, device, account, marketplace_buyer, crm_contact) never are.
+-#}
+{% macro identity_record_edges(relation, source_system, source_table, record_id, nodes) -%}
+    {%- set blockable = ['email', 'phone', 'loyalty', 'card'] -%}
+    {%- set branches = [] -%}
+    {%- for i in range(nodes | length) -%}
+        {%- set node_i = identity_node(nodes[i][0], nodes[i][1]) -%}
+        {%- for j in range(i + 1, nodes | length) -%}
+            {%- set node_j = identity_node(nodes[j][0], nodes[j][1]) -%}
+            {%- do branches.append(
+                "select '" ~ source_system ~ "' as source_system, '" ~ source_table ~ "' as source_table, "
+                ~ record_id ~ " as source_record_id, " ~ node_i ~ " as node_a, " ~ node_j ~ " as node_b from "
+                ~ relation ~ " where " ~ node_i ~ " is not null and " ~ node_j ~ " is not null"
+            ) -%}
+        {%- endfor -%}
+        {%- set partners = [] -%}
+        {%- for j in range(nodes | length) -%}
+            {%- if j != i and (nodes[i][0] == 'ref' or nodes[j][0] not in blockable) -%}
+                {%- do partners.append(identity_node(nodes[j][0], nodes[j][1]) ~ " is null") -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- do branches.append(
+            "select '" ~ source_system ~ "' as source_system, '" ~ source_table ~ "' as source_table, "
+            ~ record_id ~ " as source_record_id, " ~ node_i ~ " as node_a, " ~ node_i ~ " as node_b from "
+            ~ relation ~ " where " ~ node_i ~ " is not null"
+            ~ ((" and " ~ (partners | join(" and "))) if partners else "")
+        ) -%}
+    {%- endfor -%}
+    {{ branches | join("\n    union all\n    ") }}
+{%- endmacro %}
