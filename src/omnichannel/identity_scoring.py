@@ -129,3 +129,40 @@ def comparable(kpi: str, numerator: float, denominator: float) -> tuple[int, int
     return tuple(
         int((Decimal(str(value)) * scale).to_integral_value()) for value in (numerator, denominator)
     )
+
+
+def linkable_ceiling(raw_dir: Path, truth_dir: Path) -> tuple[float, float]:
+    """Pairwise precision and recall of the linkable partition itself against the truth:
+    each true record in its linkable component (web and app events in their visitor's),
+    records of no component singletons. The best any warehouse can reach from the extracts."""
+    con = duckdb.connect()
+    con.execute("set enable_progress_bar = false")
+    visitors = con.execute(
+        f"""
+        select distinct 'web_analytics' as source_system, 'events' as source_table,
+            event_id as source_record_id, 'cookies' as visitor_table, user_pseudo_id as visitor
+        from read_parquet('{raw_dir}/web_analytics/events/**/*.parquet', hive_partitioning = true)
+        where event_id is not null
+        union all
+        select distinct 'app_analytics', 'events', event_id, 'devices', device_id
+        from read_parquet('{raw_dir}/app_analytics/events/**/*.parquet', hive_partitioning = true)
+        where event_id is not null
+        """
+    ).df()
+    visitors = visitors.drop_duplicates(KEY)
+    linkable = pd.read_parquet(truth_dir / "identifiable_records.parquet")
+    component = pd.Series(
+        linkable["component"].to_numpy(),
+        index=pd.MultiIndex.from_frame(linkable[KEY]),
+    )
+    truth = pd.read_parquet(truth_dir / "source_records.parquet")
+    own = component.reindex(pd.MultiIndex.from_frame(truth[KEY])).to_numpy()
+    truth = truth.merge(visitors, on=KEY, how="left")
+    of_visitor = component.reindex(
+        pd.MultiIndex.from_arrays(
+            [truth["source_system"], truth["visitor_table"], truth["visitor"]]
+        )
+    ).to_numpy()
+    found = pd.Series(own).fillna(pd.Series(of_visitor))
+    label = ("component:" + found.astype("Int64").astype(str)).where(found >= 0)
+    return pairwise_scores(truth["person_id"], label.set_axis(truth.index))
