@@ -1,13 +1,15 @@
 """Score the warehouse's identity graph against the generator's truth, and say where recall is lost.
 
 Usage (after `make generate` and a build):
-    .venv/bin/python tools/identity_vs_truth.py [data/build/warehouse.duckdb] [data/truth]
+    .venv/bin/python tools/identity_vs_truth.py [data/build/warehouse.duckdb] [data/truth] [data/raw]
 
 Prints pairwise precision and recall of `int_source_records_stitched` against
 `truth/source_records.parquet` (the scoring of tests/python/test_identity.py), the
 number of unified customers, the same scores with the junk blocking switched off
 (connected components of every edge of `int_identity_edges`, blocked identifiers
-included, computed here with scipy: a measurement, not the warehouse's method),
+included, computed here with scipy: a measurement, not the warehouse's method), the
+linkable ceiling (the recall of the generator's linkable components, what any warehouse
+could stitch from the extracts; tools/identity_vs_linkable.py compares record by record),
 and the true pairs the warehouse misses by source table. A record's share of the
 missed pairs is half the number of records of its person outside its customer
 (each missed pair is counted from both ends).
@@ -23,6 +25,8 @@ import numpy as np
 import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
+
+from omnichannel.identity_scoring import linkable_ceiling
 
 KEY = ["source_system", "source_table", "source_record_id"]
 
@@ -57,11 +61,16 @@ def unblocked_customers(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     a, b = codes[: len(edges)], codes[len(edges) :]
     graph = coo_matrix((np.ones(len(a)), (a, b)), shape=(len(nodes), len(nodes)))
     _, label = connected_components(graph, directed=False)
-    edges["customer_id"] = "unblocked:" + pd.Series(label[a]).astype(str).to_numpy()
+    # a component of references only (`ref:` nodes) is no person, as in the warehouse
+    identifier = ~pd.Series(nodes).str.startswith("ref:").to_numpy()
+    has_identifier = np.bincount(label[identifier], minlength=label.max() + 1) > 0
+    edges["customer_id"] = (
+        ("unblocked:" + pd.Series(label[a]).astype(str)).where(has_identifier[label[a]]).to_numpy()
+    )
     return edges[[*KEY, "customer_id"]].drop_duplicates(KEY)
 
 
-def main(database: Path, truth_dir: Path) -> int:
+def main(database: Path, truth_dir: Path, raw_dir: Path) -> int:
     truth = pd.read_parquet(truth_dir / "source_records.parquet")
     with duckdb.connect(str(database), read_only=True) as con:
         stitched = con.execute(
@@ -79,6 +88,9 @@ def main(database: Path, truth_dir: Path) -> int:
         f"records {len(merged):,}  persons {merged['person_id'].nunique():,}  customers {customers:,}"
     )
     print(f"with junk blocking:    precision {precision:.5f}  recall {recall:.5f}")
+    if (truth_dir / "identifiable_records.parquet").exists() and raw_dir.exists():
+        _, ceiling = linkable_ceiling(raw_dir, truth_dir)
+        print(f"linkable ceiling:      recall {ceiling:.5f} (what the extracts link at all)")
     loose = truth.merge(unblocked, on=KEY, how="left")
     loose_precision, loose_recall = scores(loose, with_singletons(loose["customer_id"]))
     print(f"without junk blocking: precision {loose_precision:.5f}  recall {loose_recall:.5f}")
@@ -113,4 +125,5 @@ if __name__ == "__main__":
     args = sys.argv[1:]
     database = Path(args[0]) if args else Path("data/build/warehouse.duckdb")
     truth_dir = Path(args[1]) if len(args) > 1 else Path("data/truth")
-    sys.exit(main(database, truth_dir))
+    raw_dir = Path(args[2]) if len(args) > 2 else Path("data/raw")
+    sys.exit(main(database, truth_dir, raw_dir))
