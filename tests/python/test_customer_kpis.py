@@ -19,7 +19,11 @@ partition of the orders, so instead of loosening a tolerance we:
    net effect of splitting a person into several customers, and customers the
    warehouse builds from orders the truth gives no person. The identity
    ``warehouse = truth - anonymity - split + personless`` must hold to the unit,
-   and no warehouse customer may hold two true people (precision on orders).
+   and no warehouse customer may hold two true people (precision on orders);
+4. recompute the generator's ``identifiable`` value (the rule with each linkable
+   component as one customer) from the per-record components, and require the
+   warehouse's customers to partition the orders exactly as the components do,
+   so that the published share equals the identifiable one exactly.
 
 The repeat purchase rate is null in the 45-day fixture world (no first order is
 365 days old): the warehouse must publish null over a zero denominator, as the

@@ -6,7 +6,9 @@ ratios are asserted exactly (numerator and denominator). Where identity makes th
 fuzzy, the gap is not tolerated blindly: the truth is recomputed with the truth's own
 persons (source_records.parquet) but keeping only the links the warehouse can see, and
 the warehouse must equal that, to the cent; then the gap is what identity cannot see,
-and it can only go one way (the warehouse never finds more than the truth).
+and it can only go one way (the warehouse never finds more than the truth). Against the
+generator's `identifiable` values (the truth's rule on the linkable components, what a
+perfect warehouse stitches) the warehouse is exact: same pairs, same flags, same totals.
 """
 
 from __future__ import annotations
