@@ -76,3 +76,18 @@
     {%- endif -%}
     {{ return(salt) }}
 {%- endmacro %}
+
+
+{#-
+    A GA client id as a web form stored it: the client id itself ('123.456', the
+    browser's user_pseudo_id) or the raw `_ga` cookie ('GA1.1.123.456': cookie version,
+    domain depth, then the client id). Trimmed; empty text is null.
+-#}
+{% macro normalize_ga_client_id(expression) -%}
+    {%- set trimmed = "trim(" ~ expression ~ ")" -%}
+    case
+        when upper({{ trimmed }}) like 'GA1.%'
+            then nullif(substr({{ trimmed }}, length({{ dbt.split_part(trimmed, "'.'", 1) }}) + length({{ dbt.split_part(trimmed, "'.'", 2) }}) + 3), '')
+        else nullif({{ trimmed }}, '')
+    end
+{%- endmacro %}

@@ -27,6 +27,11 @@ CASES: list[tuple[str, str, object]] = [
     ("phone_trunk_zero_in_brackets", "normalize_phone(\"'+44 (0)20 7946 0958'\")", "+442079460958"),
     ("phone_national_uk", "normalize_phone(\"'07700 900123'\", \"'GB'\")", "+447700900123"),
     ("phone_too_short", "normalize_phone(\"'12345'\")", None),
+    ("ga_client_id_plain", "normalize_ga_client_id(\"' ckP0000001-0 '\")", "ckP0000001-0"),
+    ("ga_client_id_raw_cookie", "normalize_ga_client_id(\"'GA1.1.123456.789'\")", "123456.789"),
+    ("ga_client_id_raw_cookie_depth_2", "normalize_ga_client_id(\"'ga1.2.ck7'\")", "ck7"),
+    ("ga_client_id_cookie_without_id", "normalize_ga_client_id(\"'GA1.1.'\")", None),
+    ("ga_client_id_empty", "normalize_ga_client_id(\"'   '\")", None),
     ("currency_lower_padded", "normalize_currency(\"' gbp '\")", "GBP"),
     (
         "utc_from_offset",

@@ -42,13 +42,15 @@ def test_pairwise_precision_and_recall(scored):
     precision = true_positive / pair_count(scored.groupby("predicted").size())
     recall = true_positive / pair_count(scored.groupby("person_id").size())
     assert precision >= 0.995, precision
-    # The fixture world reaches 0.957 (the demo world, scale 1 over 365 days, seed 42:
-    # 0.979; tools/identity_vs_truth.py prints it with the missed pairs by table).
+    # The fixture world reaches 0.969 (0.957 before web forms stored the GA client id;
+    # the demo world, scale 1 over 365 days, seed 42: 0.982, 0.979 before;
+    # tools/identity_vs_truth.py prints it with the missed pairs by table).
     # What stays apart is what no extract links: browsers of people who never log in,
-    # never click a tracked email or SMS link and never buy online (about 80% of the
-    # missed pairs on the demo world), and marketplace orders of buyers who give no
-    # delivery phone the retailer knows, are not loyalty members and never write to support.
-    assert recall >= 0.955, recall
+    # never click a tracked email or SMS link, never buy online and never fill in a lead
+    # or newsletter form on them (about 85% of the missed pairs on the demo world), and
+    # marketplace orders of buyers who give no delivery phone the retailer knows, are not
+    # loyalty members and never write to support.
+    assert recall >= 0.965, recall
 
 
 def test_junk_identifiers_are_blocked_and_never_join_people(warehouse, scored):

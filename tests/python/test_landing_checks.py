@@ -93,3 +93,17 @@ def test_a_missing_table_and_bad_values_are_reported(world_copy):
         "ExpectColumnValuesToBeBetween" in f.expectation or "between" in f.expectation
         for f in report.failures
     )
+
+
+def test_a_lead_form_client_id_that_is_not_one_is_reported(world_copy):
+    # a form whose hidden field was mapped to the email field: every lead of the day
+    # carries an address where the GA client id belongs
+    path = day_file(world_copy, "crm", "leads")
+    table = pq.read_table(path)
+    wrong = pa.array(["anna.muller@mail.de"] * table.num_rows, type=pa.string())
+    index = table.column_names.index("ga_client_id")
+    pq.write_table(table.set_column(index, "ga_client_id", wrong), path)
+    report = check_raw(world_copy)
+    (failure,) = [f for f in report.failures if "ga_client_id" in f.expectation]
+    assert failure.path == str(path)
+    assert failure.expectation.startswith("expect_column_values_to_match_regex")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from omnichannel.generate.linkable import _card, _email, _phone, components
+from omnichannel.generate.linkable import _card, _email, _ga_client_id, _phone, components
 
 
 def nodes(series: pd.Series) -> list[str | None]:
@@ -46,3 +46,21 @@ def test_references_link_records_into_one_component():
         "session:1": 1,
         "order:O2": 0,
     }
+
+
+def test_a_web_form_client_id_is_the_cookie_of_the_browser():
+    # as staging's normalize_ga_client_id: the raw _ga cookie is cut after its second dot
+    assert nodes(
+        _ga_client_id([" ckP0000001-0 ", "GA1.1.ckP0000002-1", "ga1.2.123456.789", "GA1.1.", None])
+    ) == ["cookie:ckP0000001-0", "cookie:ckP0000002-1", "cookie:123456.789", None, None]
+    # a lead from a web form ties the browser's sessions to its CRM contact
+    pairs = pd.DataFrame(
+        [
+            ("session:1", "cookie:ckP0000002-1"),
+            ("crm.leads:L1", "contact:CT1"),
+            ("crm.leads:L1", "cookie:ckP0000002-1"),
+            ("crm.contacts:CT1", "contact:CT1"),
+        ],
+        columns=["record", "node"],
+    )
+    assert components(pairs)["component"].nunique() == 1

@@ -13,6 +13,9 @@
 -- shop order (the same id). So two records are linked when one names the other, whatever
 -- identifiers each carries: an order whose only identifier is junk still joins the person
 -- of the purchase event, ticket or points entry that names it. References are never junk.
+-- Web forms remember the browser: a lead submitted on a web form links its CRM contact, and
+-- a newsletter sign-up on a web form the subscriber's email, to the browser cookie (the GA
+-- client id the form's hidden field stores).
 
 with
 
@@ -62,6 +65,17 @@ crm_contacts as (
 
 crm_leads as (
     select lead_id, contact_id from {{ ref('stg_crm__leads') }}
+),
+
+lead_form_sessions as (
+    -- web-form leads: the form's hidden field holds the GA client id (user_pseudo_id)
+    select lead_id, ga_client_id from {{ ref('stg_crm__leads') }}
+    where ga_client_id is not null
+),
+
+newsletter_subscribers as (
+    -- the email platform's list; a web-form sign-up holds the GA client id (user_pseudo_id)
+    select subscriber_id, email_hash, ga_client_id from {{ ref('stg_messaging__subscribers') }}
 ),
 
 calls as (
@@ -204,6 +218,20 @@ pairs as (
 
     {{ identity_record_edges('points_entries', 'loyalty', 'points_ledger', 'ledger_entry_id', [
         ['loyalty', 'card_number'], ['ref', 'order_ref'],
+    ]) }}
+
+    union all
+
+    -- a web-form lead: the lead (and through it its contact) and the browser that sent it
+    {{ identity_record_edges('lead_form_sessions', 'crm', 'leads', 'lead_id', [
+        ['ref', 'lead_id'], ['cookie', 'ga_client_id'],
+    ]) }}
+
+    union all
+
+    -- a newsletter subscriber: the email, and the browser of a web-form sign-up
+    {{ identity_record_edges('newsletter_subscribers', 'messaging', 'subscribers', 'subscriber_id', [
+        ['email', 'email_hash'], ['cookie', 'ga_client_id'],
     ]) }}
 
 ),

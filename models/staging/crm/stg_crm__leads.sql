@@ -24,5 +24,6 @@ select
     created_at,
     status,
     updated_at,
+    ga_client_id,
     extract_date
 from kept

@@ -11,6 +11,7 @@ source as (
         created_ts,
         status,
         updated_ts,
+        ga_client_id,
         date,
         filename,
         file_row_number
@@ -30,8 +31,9 @@ typed as (
         cast(status as {{ dbt.type_string() }}) as status,
         cast(updated_ts as {{ dbt.type_string() }}) as updated_ts,
         {{ parse_utc_timestamp('updated_ts') }} as updated_at,
+        {{ normalize_ga_client_id('cast(ga_client_id as ' ~ dbt.type_string() ~ ')') }} as ga_client_id,
         cast(date as date) as extract_date,
-        {{ row_payload(['lead_id', 'contact_id', 'lead_source', 'created_ts', 'status', 'updated_ts']) }} as raw_payload
+        {{ row_payload(['lead_id', 'contact_id', 'lead_source', 'created_ts', 'status', 'updated_ts', 'ga_client_id']) }} as raw_payload
     from source
 
 ),

@@ -22,7 +22,7 @@ from omnichannel.generate.schema import TABLES
 from omnichannel.generate.stopwatch import Stopwatch
 
 GENERATION_FILE = "_generation.json"
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 
 
 def _parameters(scale: float, days: int, start: dt.date, seed: int) -> dict:

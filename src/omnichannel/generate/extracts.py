@@ -23,6 +23,7 @@ from omnichannel.generate.event_extracts import (
 from omnichannel.generate.world import (
     EMAIL_SOURCE,
     SMS_SOURCE,
+    VISITOR_COOKIE,
     WAREHOUSE_ID,
     World,
     _ids,
@@ -77,6 +78,24 @@ CAMPAIGNS = pd.DataFrame(
 CPC_EUR = {"google_ads": 0.45, "meta": 0.35, "display_network": 0.25}
 # what a marketplace writes as delivery phone when the buyer gave none (shared by many buyers)
 MARKETPLACE_SERVICE_PHONE = {"amazon": "+49 800 000 1234", "zalando": "+49 30 2000 0000"}
+LEAD_SOURCES = np.array(["newsletter", "store_event", "quote_request", "webinar", "partner"])
+# Leads that sign up on a form of the website (a store event is booked on its event page);
+# partner leads arrive in a list. The form's hidden field stores the GA client id of the
+# session that submits it (the browser's `user_pseudo_id`); a share of the forms read the
+# raw `_ga` cookie instead, whose value is the client id behind a `GA1.1.` prefix.
+WEB_FORM_LEAD_SOURCES = ("newsletter", "store_event", "quote_request", "webinar")
+RAW_GA_COOKIE_SHARE = 0.3
+# How sign-ups reach the newsletter list: a form on the website (pop-up, footer), the
+# opt-in box at checkout, a form at the till, an imported list. Only a web form knows the
+# browser: its hidden field stores the GA client id, as on the lead forms.
+SUBSCRIBER_SOURCES = np.array(["web_form", "checkout", "store", "import"])
+SUBSCRIBER_SOURCE_WEIGHTS = np.array([0.6, 0.2, 0.15, 0.05])
+# Subscribers from before the period signed up on average two years earlier. GA renews the
+# `_ga` cookie on every visit, so a browser in use keeps its client id; the sign-up's browser
+# is still in use with probability exp(-age / BROWSER_LIFETIME_DAYS) (devices replaced,
+# cookies cleared), else its client id names a browser the period's events never show.
+SUBSCRIBER_MEAN_AGE_DAYS = 730
+BROWSER_LIFETIME_DAYS = 1095
 
 
 def local_text(at: np.ndarray):
@@ -586,6 +605,158 @@ def build_more_extracts(world: World, out: dict[str, pd.DataFrame]) -> None:
     world.tables["_start"] = start  # type: ignore[assignment]
 
 
+def _web_form_leads(
+    world: World, person: np.ndarray, web_form: np.ndarray, created: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Creation time and GA client id of each lead of `person`.
+
+    A web-form lead is submitted in one of the person's web sessions, drawn at random
+    (`world.tables["_rngs"][15]`), 20 s to 10 min after its start; the hidden field
+    stores the session's cookie (`RAW_GA_COOKIE_SHARE` of the forms the raw `_ga`
+    value `GA1.1.<client id>`). Other leads, and web-form leads of a person without a
+    web session, keep `created` and carry no client id.
+    """
+    rng = world.tables["_rngs"][15]
+    sessions = world.sessions
+    web, owner, _ = _web_sessions_by_person(world)
+    first = np.searchsorted(owner, person, "left")
+    count = np.searchsorted(owner, person, "right") - first
+    draw = first + np.floor(rng.random(len(person)) * count).astype(np.int64)
+    session = np.where(web_form & (count > 0), web[np.minimum(draw, max(len(web) - 1, 0))], -1)
+    delay = rng.integers(20, 600, len(person)).astype("timedelta64[s]")
+    raw_cookie = rng.random(len(person)) < RAW_GA_COOKIE_SHARE
+    from_form = session >= 0
+    last_second = world.tables["_end"] - np.timedelta64(1, "s")
+    at = np.minimum(sessions["start_at"].to_numpy()[np.maximum(session, 0)] + delay, last_second)
+    cookie = _visitor_of(world, session)
+    client_id = np.where(raw_cookie, np.char.add("GA1.1.", cookie), cookie)
+    return (
+        np.where(from_form, at, created).astype("datetime64[s]"),
+        np.where(from_form, client_id, None),
+    )
+
+
+def _web_sessions_by_person(world: World) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Human web sessions (browser cookies) sorted by person and start: session numbers,
+    owners and start seconds from the period's start."""
+    sessions = world.sessions
+    web = np.flatnonzero(sessions["visitor_kind"].to_numpy() == VISITOR_COOKIE)
+    owner = sessions["person_index"].to_numpy()[web]
+    second = (
+        (sessions["start_at"].to_numpy()[web] - np.datetime64(world.start.isoformat(), "s"))
+        .astype("timedelta64[s]")
+        .astype(np.int64)
+    )
+    order = np.lexsort((second, owner))
+    return web[order], owner[order], second[order]
+
+
+def _visitor_of(world: World, session: np.ndarray) -> np.ndarray:
+    """The cookie (user_pseudo_id) of each session number (>= 0)."""
+    visitor = world.tables["_session_text"].visitor.take(pa.array(np.maximum(session, 0)))
+    return visitor.to_numpy(zero_copy_only=False).astype(str)
+
+
+def newsletter_subscribers(world: World, rng: np.random.Generator) -> pd.DataFrame:
+    """The email platform's list of newsletter subscribers (everyone who gave an email and
+    accepts marketing), one row each with its status as the platform last saw it.
+
+    Sign-ups of the period are the opt-ins of `simulate_messaging` (pending until the
+    confirmation is clicked); the others signed up before the period (exponential age,
+    mean `SUBSCRIBER_MEAN_AGE_DAYS`). A web-form sign-up stores the GA client id of the
+    browser: in the period, the person's web session nearest in time; before it, one of
+    the person's browsers (a random web session's) while that browser is still in use
+    (`BROWSER_LIFETIME_DAYS`), else a browser gone since (`ck<person>-3`, never in the
+    events). A person who unsubscribed is `unsubscribed` from that moment.
+    """
+    people = world.people
+    sends, engagements = world.tables["_sends"], world.tables["_engagements"]
+    start_s = np.datetime64(world.start.isoformat(), "s")
+    member = np.flatnonzero(people["email_known"].to_numpy() & people["accepts_email"].to_numpy())
+    is_optin = (sends["campaign_id"] == "CMP-EMAIL-OPTIN").to_numpy()
+    optin_at = pd.Series(
+        sends["at"].to_numpy()[is_optin], index=sends["person"].to_numpy()[is_optin]
+    )
+    message = engagements["message_number"].to_numpy()
+    kind = engagements["type"].to_numpy()
+    confirmed_people = sends["person"].to_numpy()[message[(kind == "click") & is_optin[message]]]
+    unsubscribed = (kind == "unsubscribe") & ~is_optin[message]
+    unsubscribed_at = (
+        pd.Series(
+            engagements["at"].to_numpy()[unsubscribed],
+            index=sends["person"].to_numpy()[message[unsubscribed]],
+        )
+        .groupby(level=0)
+        .min()
+    )
+    joined = np.isin(member, optin_at.index.to_numpy())
+    age = np.ceil(rng.exponential(SUBSCRIBER_MEAN_AGE_DAYS, len(member)) * 86400).astype(np.int64)
+    subscribed_at = np.where(
+        joined,
+        optin_at.reindex(member).to_numpy().astype("datetime64[s]"),
+        start_s - age.astype("timedelta64[s]"),
+    ).astype("datetime64[s]")
+    # a sign-up of the period went through the double opt-in: never an imported list
+    in_period = SUBSCRIBER_SOURCE_WEIGHTS[:3] / SUBSCRIBER_SOURCE_WEIGHTS[:3].sum()
+    source = SUBSCRIBER_SOURCES[
+        np.where(
+            joined,
+            rng.choice(3, len(member), p=in_period),
+            rng.choice(len(SUBSCRIBER_SOURCES), len(member), p=SUBSCRIBER_SOURCE_WEIGHTS),
+        )
+    ]
+    # the browser of a web-form sign-up
+    web, owner, second = _web_sessions_by_person(world)
+    first = np.searchsorted(owner, member, "left")
+    count = np.searchsorted(owner, member, "right") - first
+    at_second = (subscribed_at - start_s).astype(np.int64)
+    stamp = owner.astype(np.int64) * 10**10 + second
+    after = np.minimum(
+        np.searchsorted(stamp, member.astype(np.int64) * 10**10 + at_second), first + count - 1
+    )
+    before = np.maximum(after - 1, first)
+    last = max(len(web) - 1, 0)
+    after, before = np.clip(after, 0, last), np.clip(before, 0, last)
+    nearest = (
+        np.where(
+            np.abs(second[after] - at_second) <= np.abs(second[before] - at_second), after, before
+        )
+        if len(web)
+        else np.zeros(len(member), dtype=np.int64)
+    )
+    random_one = first + np.floor(rng.random(len(member)) * count).astype(np.int64)
+    pick = np.where(joined, nearest, random_one)
+    in_use = rng.random(len(member)) < np.exp(-age / (BROWSER_LIFETIME_DAYS * 86400))
+    seen = (source == "web_form") & (count > 0) & (joined | in_use)
+    session = np.where(seen, web[np.minimum(pick, max(len(web) - 1, 0))] if len(web) else -1, -1)
+    gone = np.char.add(np.char.add("ck", people["person_id"].to_numpy()[member].astype(str)), "-3")
+    cookie = np.where(seen, _visitor_of(world, session), gone)
+    raw_cookie = rng.random(len(member)) < RAW_GA_COOKIE_SHARE
+    client_id = np.where(raw_cookie, np.char.add("GA1.1.", cookie), cookie)
+    left_at = unsubscribed_at.reindex(member).to_numpy().astype("datetime64[s]")
+    status = np.where(
+        ~np.isnat(left_at),
+        "unsubscribed",
+        np.where(~joined | np.isin(member, confirmed_people), "subscribed", "pending"),
+    )
+    updated_at = np.where(np.isnat(left_at), subscribed_at, left_at)
+    return pd.DataFrame(
+        {
+            "subscriber_id": _ids("NS", member + 1, 7),
+            "email": _email_as_typed(rng, people["email"].to_numpy()[member]),
+            "status": status,
+            "signup_source": source,
+            "subscribed_ts": iso_utc(subscribed_at),
+            "ga_client_id": np.where(source == "web_form", client_id, None),
+            "updated_ts": iso_utc(updated_at),
+            "_date": np.maximum(
+                subscribed_at.astype("datetime64[D]"), start_s.astype("datetime64[D]")
+            ),
+            "_person": member,
+        }
+    )
+
+
 def build_relationship_extracts(world: World, out: dict[str, pd.DataFrame]) -> None:
     """Fulfilment, CRM, call centre, support, surveys, messaging, loyalty and the app geofence."""
     ref = world.tables["_reference"]
@@ -716,10 +887,16 @@ def build_relationship_extracts(world: World, out: dict[str, pd.DataFrame]) -> N
     created = start_s + rng.integers(0, world.days * 86400, len(crm)).astype("timedelta64[s]")
     phone_junk = rng.random(len(crm)) < 0.01
     phones = np.where(phone_junk, "0000000000", _phone_as_typed(rng, people, crm))
+    contact_email = _email_as_typed(rng, people["email"].to_numpy()[crm])
+    lead_source = LEAD_SOURCES[rng.integers(0, len(LEAD_SOURCES), len(crm))]
+    # a web-form lead (and its contact) is created in one of the person's web sessions
+    created, ga_client_id = _web_form_leads(
+        world, crm, np.isin(lead_source, WEB_FORM_LEAD_SOURCES), created
+    )
     out["crm.contacts"] = pd.DataFrame(
         {
             "contact_id": people["contact_id"].to_numpy()[crm],
-            "email": _email_as_typed(rng, people["email"].to_numpy()[crm]),
+            "email": contact_email,
             "phone": phones,
             "first_name": people["first_name"].to_numpy()[crm],
             "last_name": people["last_name"].to_numpy()[crm],
@@ -744,14 +921,13 @@ def build_relationship_extracts(world: World, out: dict[str, pd.DataFrame]) -> N
         {
             "lead_id": np.char.add("LD", people["contact_id"].to_numpy()[crm].astype(str)),
             "contact_id": people["contact_id"].to_numpy()[crm],
-            "lead_source": np.array(
-                ["newsletter", "store_event", "quote_request", "webinar", "partner"]
-            )[rng.integers(0, 5, len(crm))],
+            "lead_source": lead_source,
             "created_ts": iso_utc(created),
             "status": np.where(
                 converted, "converted", np.where(rng.random(len(crm)) < 0.5, "open", "lost")
             ),
             "updated_ts": iso_utc(created),
+            "ga_client_id": ga_client_id,
             "_date": created.astype("datetime64[D]"),
             "_person": crm,
         }
@@ -1006,6 +1182,8 @@ def build_relationship_extracts(world: World, out: dict[str, pd.DataFrame]) -> N
             "_person": -1,
         }
     )
+
+    out["messaging.subscribers"] = newsletter_subscribers(world, world.tables["_rngs"][15])
 
     # ---------------------------------------------------------------- loyalty
     members = np.flatnonzero(people["is_loyalty_member"].to_numpy())

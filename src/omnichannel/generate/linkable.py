@@ -7,7 +7,8 @@ own knowledge of who is behind what:
 
 - a **node** is a non-junk identifier as the extracts carry it (an email, lower-cased
   and trimmed; a phone, in any format; a loyalty card; a shop account; an app device;
-  a browser cookie; a marketplace buyer id; a CRM contact; a payment card fingerprint)
+  a browser cookie, also as the GA client id a web form stores (a lead, a newsletter
+  sign-up); a marketplace buyer id; a CRM contact; a payment card fingerprint)
   or a reference one record makes to another (an order id named by a purchase event,
   a points entry, a store return, a support ticket or a survey; a call id; a message
   id in a tracked link; a lead id). Junk identifiers never link: the placeholders the
@@ -119,6 +120,17 @@ def _card(values) -> pd.Series:
     return pd.Series(_by_code(node, codes), dtype=object)
 
 
+def _ga_client_id(values) -> pd.Series:
+    """The browser cookie a web form stored: the client id itself, or the raw `_ga` cookie
+    `GA1.<depth>.<client id>` (staging's `normalize_ga_client_id`)."""
+    codes, distinct = _distinct(values)
+    client = distinct.str.strip()
+    raw_cookie = client.str.upper().str.startswith("GA1.").fillna(False).astype(bool)
+    client = client.where(~raw_cookie, client.str.split(".", n=2).str[2])
+    node = ("cookie:" + client).where(client.notna() & (client != ""))
+    return pd.Series(_by_code(node, codes), dtype=object)
+
+
 def record_nodes(world: World, out: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """(record, node) pairs of every record that carries an identifier or a reference;
     `record` is 'system.table:key' (web and app sessions: 'web.session:<number>')."""
@@ -193,7 +205,11 @@ def record_nodes(world: World, out: dict[str, pd.DataFrame]) -> pd.DataFrame:
     add(
         "crm.leads",
         "lead_id",
-        lambda f: [_plain("ref", f["lead_id"]), _plain("contact", f["contact_id"])],
+        lambda f: [
+            _plain("ref", f["lead_id"]),
+            _plain("contact", f["contact_id"]),
+            _ga_client_id(f["ga_client_id"]),
+        ],
     )
     for table, key in (
         ("call_centre.calls", "call_id"),
@@ -236,6 +252,11 @@ def record_nodes(world: World, out: dict[str, pd.DataFrame]) -> pd.DataFrame:
             _email(f["recipient"]).where(f["message_channel"].to_numpy() == "email"),
             _phone(f["recipient"], person(f)).where(f["message_channel"].to_numpy() == "sms"),
         ],
+    )
+    add(
+        "messaging.subscribers",
+        "subscriber_id",
+        lambda f: [_email(f["email"]), _ga_client_id(f["ga_client_id"])],
     )
     add(
         "loyalty.members",
@@ -353,6 +374,7 @@ def identifiable_records(world: World, out: dict[str, pd.DataFrame]) -> pd.DataF
                 "call_centre.phone_orders": "phone_order_id",
                 "support.tickets": "ticket_id",
                 "messaging.sends": "message_id",
+                "messaging.subscribers": "subscriber_id",
                 "loyalty.members": "member_id",
                 "app_analytics.geofence_visits": "visit_id",
             }.get(name)

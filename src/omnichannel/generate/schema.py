@@ -453,6 +453,13 @@ TABLES: tuple[RawTable, ...] = (
             C("created_ts", STRING, "ISO-8601, UTC."),
             C("status", STRING, "open, qualified, converted, lost (as the CRM last saw it)."),
             C("updated_ts", STRING, "ISO-8601, UTC."),
+            C(
+                "ga_client_id",
+                STRING,
+                "GA client id of the web session that submitted the lead form (hidden field):"
+                " the browser's user_pseudo_id, or the raw _ga cookie value 'GA1.1.<client id>';"
+                " null for leads that did not come from a web form.",
+            ),
         ),
         key=("lead_id",),
         loaded_at="updated_ts",
@@ -539,6 +546,32 @@ TABLES: tuple[RawTable, ...] = (
             C("url", STRING, "Clicked URL with utm_* parameters."),
         ),
         key=("engagement_id",),
+    ),
+    RawTable(
+        "messaging",
+        "subscribers",
+        "Newsletter subscribers as the email platform lists them, with their status.",
+        (
+            K("subscriber_id", STRING, "Subscriber id."),
+            C("email", STRING, "Email as typed at sign-up."),
+            C("status", STRING, "subscribed, pending (opt-in not confirmed), unsubscribed."),
+            C("signup_source", STRING, "web_form, checkout, store, import."),
+            C("subscribed_ts", STRING, "ISO-8601, UTC (before the period for older sign-ups)."),
+            C(
+                "ga_client_id",
+                STRING,
+                "GA client id of the browser that submitted the sign-up form (hidden field):"
+                " the browser's user_pseudo_id, or the raw _ga cookie value 'GA1.1.<client id>';"
+                " null unless signup_source is web_form.",
+            ),
+            C("updated_ts", STRING, "ISO-8601, UTC: the last status change."),
+        ),
+        key=("subscriber_id",),
+        loaded_at="updated_ts",
+        accepted_values={
+            "status": ("subscribed", "pending", "unsubscribed"),
+            "signup_source": ("web_form", "checkout", "store", "import"),
+        },
     ),
     # ------------------------------------------------------------------ ads
     RawTable(

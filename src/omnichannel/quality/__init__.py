@@ -10,7 +10,8 @@ Two layers, both derived from ``omnichannel.generate.schema`` (never copied by h
    is not empty when the days around it have many rows.
 2. **Rows** (Great Expectations 1.x, per table, on the files read with pyarrow
    into pandas; GE's SQL datasource on duckdb-engine is broken): keys not
-   null, categorical values in their sets, quantities and scores in range.
+   null, categorical values in their sets, quantities and scores in range, a GA
+   client id a web form stored shaped like one.
    Row-level mess that staging quarantines (a few null keys, negative
    quantities) is tolerated by ``mostly``; a file that is wholesale wrong is
    not. Failing rows are traced back to their file with a ``_file`` column.
@@ -41,6 +42,7 @@ MIN_REPEATED_KEYS = 5
 # EMPTY_DAY_NEIGHBOURS on each side) is at least this many rows.
 MIN_MEDIAN_ROWS_FOR_EMPTY_DAY = 20
 EMPTY_DAY_NEIGHBOURS = 7
+GA_CLIENT_ID_PATTERN = r"^(GA1\.[0-9]+\.)?[A-Za-z0-9][A-Za-z0-9._-]*$"
 
 
 @dataclass
@@ -179,6 +181,13 @@ def _expectations(table: RawTable):
         expectations.append(
             gx.expectations.ExpectColumnValuesToBeBetween(
                 column="score", min_value=0, max_value=10, mostly=ROW_TOLERANCE
+            )
+        )
+    if "ga_client_id" in names:
+        # a GA client id (user_pseudo_id), or the raw `_ga` cookie value `GA1.<depth>.<client id>`
+        expectations.append(
+            gx.expectations.ExpectColumnValuesToMatchRegex(
+                column="ga_client_id", regex=GA_CLIENT_ID_PATTERN, mostly=ROW_TOLERANCE
             )
         )
     if "currency" in names:
@@ -342,7 +351,7 @@ def check_raw(raw_dir: Path, show_progress: bool = False) -> LandingReport:
                         *_value_sets(table),
                         *(
                             c
-                            for c in ("quantity", "score", "currency")
+                            for c in ("quantity", "score", "currency", "ga_client_id")
                             if c in table.column_names()
                         ),
                     }
