@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from omnichannel.generate.forked import ForkedStep
 from omnichannel.generate.memory import release_free_memory
 from omnichannel.generate.schema import TABLES
 from omnichannel.generate.stopwatch import Stopwatch
@@ -55,16 +56,22 @@ def _write_other_extracts(
     task,
     clock: Stopwatch,
     events_forked: bool,
-) -> dict[str, int]:
-    """Every extract but the events, the truth and the defects; rows per table written."""
+) -> tuple[dict[str, int], ForkedStep]:
+    """Every extract but the events, the truth and the defects; rows per table written.
+
+    Once the extracts are built (clean), a child process (`ForkedStep`, where fork is
+    available) computes the truth, plants the defects in its own copy of the extracts
+    and computes the identifiable records, while the parent plants the same defects
+    (same generator state) and writes the extracts: the truth's chain and the writing
+    run on both cores. Returns the rows per table and the truth step to wait for."""
+    from omnichannel.generate.event_process import fork_available
     from omnichannel.generate.extracts import (
         build_inventory_extracts,
         build_more_extracts,
         build_relationship_extracts,
     )
-    from omnichannel.generate.linkable import add_identifiable_kpis
     from omnichannel.generate.mess import plant_defects
-    from omnichannel.generate.truth import compute_truth, source_records
+    from omnichannel.generate.truth import source_records
     from omnichannel.generate.writer import ParquetFiles, write_table
 
     build_more_extracts(world, extracts)
@@ -73,27 +80,20 @@ def _write_other_extracts(
     release_free_memory()
     clock.lap("other extracts")
     progress.advance(task)
-    truth_tables = compute_truth(world, extracts)
     records.add_frame(source_records(extracts, world.people))
-    truth_tables["orders"].to_parquet(truth / "orders.parquet", index=False)
-    truth_tables["sessions"].to_parquet(truth / "sessions.parquet", index=False)
-    clock.lap("truth")
-    progress.advance(task)
-    defects = plant_defects(world.tables["_rngs"][11], extracts, world.days, world.tables["_start"])
-    # what a perfect warehouse could tie to a person, on the extracts as delivered
-    add_identifiable_kpis(
-        world, extracts, truth_tables["_orders"], truth_tables["kpis"]
-    ).to_parquet(truth / "identifiable_records.parquet", index=False)
-    (truth / "kpis.json").write_text(json.dumps(truth_tables["kpis"], indent=2, sort_keys=True))
-    pd.concat([event_defects, defects], ignore_index=True).to_parquet(
-        truth / "defects.parquet", index=False
+    rng = world.tables["_rngs"][11]
+    truth_step = ForkedStep(truth, "truth", fork=events_forked and fork_available())
+    truth_step.start(
+        lambda child_clock: _write_truth(world, extracts, event_defects, truth, child_clock)
     )
-    del truth_tables
-    if events_forked:  # the event-grain tables are the child's from here on (its own copy)
+    progress.advance(task)
+    if truth_step.forks:  # the child has planted them in its copy; the parent plants its own
+        plant_defects(rng, extracts, world.days, world.tables["_start"])
+    if events_forked:  # the event-grain tables are the children's from here on
         world.events = world.events.iloc[:0]
         world.tables.pop("_session_text")
     release_free_memory()
-    clock.lap("defects and identifiable records")
+    clock.lap("source records of the extracts, defects")
     progress.advance(task)
     rows: dict[str, int] = {}
     with ParquetFiles() as files:
@@ -106,7 +106,35 @@ def _write_other_extracts(
             )
             progress.advance(task)
     clock.lap("write other extracts")
-    return rows
+    return rows, truth_step
+
+
+def _write_truth(
+    world, extracts: dict[str, pd.DataFrame], event_defects: pd.DataFrame, truth: Path, clock
+) -> None:
+    """The truth of the clean extracts, then the defects (planted in `extracts`) and the
+    identifiable records of the extracts as delivered; writes every truth file but
+    source_records.parquet."""
+    from omnichannel.generate.linkable import add_identifiable_kpis
+    from omnichannel.generate.mess import plant_defects
+    from omnichannel.generate.truth import compute_truth
+
+    truth_tables = compute_truth(world, extracts)
+    truth_tables["orders"].to_parquet(truth / "orders.parquet", index=False)
+    truth_tables["sessions"].to_parquet(truth / "sessions.parquet", index=False)
+    clock.lap("truth")
+    defects = plant_defects(world.tables["_rngs"][11], extracts, world.days, world.tables["_start"])
+    # what a perfect warehouse could tie to a person, on the extracts as delivered
+    add_identifiable_kpis(
+        world, extracts, truth_tables["_orders"], truth_tables["kpis"]
+    ).to_parquet(truth / "identifiable_records.parquet", index=False)
+    (truth / "kpis.json").write_text(json.dumps(truth_tables["kpis"], indent=2, sort_keys=True))
+    pd.concat([event_defects, defects], ignore_index=True).to_parquet(
+        truth / "defects.parquet", index=False
+    )
+    del truth_tables
+    release_free_memory()
+    clock.lap("defects and identifiable records")
 
 
 def generate_world(
@@ -168,8 +196,9 @@ def generate_world(
             forget=(extracts,),
         )
         del event_plan, written  # the child's now
+        truth_step = None
         try:
-            rows = _write_other_extracts(
+            rows, truth_step = _write_other_extracts(
                 world,
                 extracts,
                 event_defects,
@@ -186,14 +215,22 @@ def generate_world(
             event_rows, event_seconds = events.finish(records.add_events)
             rows.update(event_rows)
             clock.lap("wait for the events")
+            truth_figures = truth_step.wait()
+            clock.lap("wait for the truth")
         finally:
             events.stop()
+            if truth_step is not None:
+                truth_step.stop()
         records.close()
         remove_stale_files(out, expected_paths(out, TABLES, calendar))
         clock.lap("source records and clean-up")
         progress.advance(task, 2)
     seconds = time.perf_counter() - started
     event_step = "events (child process)" if events.forks else "events (in process, in the wait)"
+    where = "child process" if truth_step.forks else "in process"
+    truth_steps = {
+        f"{step} ({where})": seconds for step, seconds in truth_figures["step_cpu_seconds"].items()
+    }
     rows = dict(sorted(rows.items()))
     total = sum(rows.values())
     report = {
@@ -203,8 +240,16 @@ def generate_world(
         "seconds": round(seconds, 3),
         "rows_per_second": round(total / seconds) if seconds else None,
         # wall seconds of the parent's steps; the events are written meanwhile by a child
-        "step_seconds": clock.seconds | {event_step: event_seconds["wall"]},
-        "step_cpu_seconds": clock.cpu_seconds | {event_step: event_seconds["cpu"]},
+        "step_seconds": clock.seconds
+        | {event_step: event_seconds["wall"], f"truth ({where})": truth_figures["wall"]},
+        "step_cpu_seconds": clock.cpu_seconds | {event_step: event_seconds["cpu"]} | truth_steps,
+        # peak resident set (MB) of the parent at the end of each step, and of the child
+        "step_peak_rss_mb": clock.peak_rss_mb,
+        "peak_rss_mb": {
+            "parent": max(clock.peak_rss_mb.values()),
+            **({"events child": event_seconds["peak_rss_mb"]} if events.forks else {}),
+            **({"truth child": truth_figures["peak_rss_mb"]} if truth_step.forks else {}),
+        },
     }
     (out / GENERATION_FILE).write_text(
         json.dumps({"parameters": report["parameters"], "rows": rows}, indent=2, sort_keys=True)
