@@ -691,7 +691,8 @@ def add_identifiable_kpis(
     keep = np.flatnonzero(
         (records.table != records.tables.index("sessions")) & (records.person_index >= 0)
     )
-    table_names = np.array(records.tables, dtype=object)[records.table[keep]]
+    names = [*records.tables, "app_analytics.devices", "web_analytics.cookies"]
+    name_code = records.table[keep]
     keys = pa.concat_arrays(
         [
             records.keys[t].take(pa.array(keep[records.table[keep] == t] - records.start[t]))
@@ -706,28 +707,24 @@ def add_identifiable_kpis(
     _, first = np.unique(visitor_code * 2 + is_app, return_index=True)
     first = np.sort(first)
     human = human[first]
-    table_names = np.concatenate(
-        [
-            table_names,
-            np.where(is_app[first], "app_analytics.devices", "web_analytics.cookies").astype(
-                object
-            ),
-        ]
+    name_code = np.concatenate(
+        [name_code, np.where(is_app[first], len(records.tables), len(records.tables) + 1)]
     )
     keys = pa.concat_arrays([keys, visitor.take(pa.array(first))])
     person_index = np.concatenate(
         [records.person_index[keep], sessions["person_index"].to_numpy()[human]]
     )
-    is_ropo = (table_names == "store_pos.transactions") & pc.is_in(
+    is_ropo = (name_code == names.index("store_pos.transactions")) & pc.is_in(
         keys, value_set=text.strings(ropo_orders), skip_nulls=True
     ).to_numpy(zero_copy_only=False)
-    system = {name: name.split(".", 1) for name in set(table_names)}
+    # text columns handed to pandas as the Arrow-backed `str` columns it would infer
+    system, _, table = zip(*(name.partition(".") for name in names), strict=True)
     return pd.DataFrame(
         {
-            "source_system": np.array([system[t][0] for t in table_names], dtype=object),
-            "source_table": np.array([system[t][1] for t in table_names], dtype=object),
-            "source_record_id": keys.to_numpy(zero_copy_only=False),
-            "person_id": person_ids.take(pa.array(person_index)).to_numpy(zero_copy_only=False),
+            "source_system": text.column(pa.array(system).take(pa.array(name_code))),
+            "source_table": text.column(pa.array(table).take(pa.array(name_code))),
+            "source_record_id": text.column(keys),
+            "person_id": text.column(person_ids.take(pa.array(person_index))),
             "component": np.concatenate([component[keep], session_component[human]]),
             "is_identifiable": np.concatenate(
                 [records.is_identifiable[keep], session_linked[human]]
