@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from omnichannel.generate.forked import ForkedStep
-from omnichannel.generate.memory import release_free_memory
+from omnichannel.generate.memory import heap_for_large_arrays, release_free_memory
 from omnichannel.generate.schema import TABLES
 from omnichannel.generate.stopwatch import Stopwatch
 
@@ -174,7 +174,7 @@ def generate_world(
     by_name = {t.qualified_name: t for t in TABLES}
     steps = ["simulate", "extracts", "truth", "mess", *[t.qualified_name for t in TABLES]]
     events = EventWriter(truth)
-    with Progress(disable=not show_progress, transient=True) as progress:
+    with heap_for_large_arrays(), Progress(disable=not show_progress, transient=True) as progress:
         task = progress.add_task("generating", total=len(steps))
         world = simulate(scale, days, start, seed)
         clock.lap("simulate")

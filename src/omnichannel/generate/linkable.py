@@ -379,7 +379,7 @@ def _graph_components(
     # bipartite graph record - node: a record joins all its nodes
     graph = coo_matrix(
         (np.ones(len(record), dtype=np.float32), (record, n_records + node)), shape=(size, size)
-    ).tocsr()
+    )
     _, label = connected_components(graph, directed=False)
     del graph
     identifiers = np.bincount(label[n_records:][identifier], minlength=label.max() + 1)
