@@ -120,8 +120,9 @@ def _write_truth(
     from omnichannel.generate.truth import compute_truth
 
     truth_tables = compute_truth(world, extracts)
-    truth_tables["orders"].to_parquet(truth / "orders.parquet", index=False)
-    truth_tables["sessions"].to_parquet(truth / "sessions.parquet", index=False)
+    truth_tables.pop("orders").to_parquet(truth / "orders.parquet", index=False)
+    truth_tables.pop("sessions").to_parquet(truth / "sessions.parquet", index=False)
+    release_free_memory()
     clock.lap("truth")
     defects = plant_defects(world.tables["_rngs"][11], extracts, world.days, world.tables["_start"])
     # what a perfect warehouse could tie to a person, on the extracts as delivered

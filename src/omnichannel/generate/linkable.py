@@ -376,13 +376,35 @@ def _graph_components(
     identifiers (non-reference nodes) of that component. Components are numbered in the
     order of their first record."""
     size = n_records + len(identifier)
+    # a node of one record links nothing: only nodes of several records (or several rows of
+    # one record) go into the graph, the others count as identifiers of their record's
+    # component. The records' numbering is the same either way: scipy numbers components
+    # in the order of their first vertex, and records are the first vertices.
+    alone = np.bincount(node, minlength=len(identifier))[node] == 1
+    shared = ~alone
     # bipartite graph record - node: a record joins all its nodes
     graph = coo_matrix(
-        (np.ones(len(record), dtype=np.float32), (record, n_records + node)), shape=(size, size)
+        (
+            np.ones(int(shared.sum()), dtype=np.float32),
+            (
+                record[shared].astype(np.int32),
+                (n_records + node[shared]).astype(np.int32),
+            ),
+        ),
+        shape=(size, size),
     )
     _, label = connected_components(graph, directed=False)
     del graph
-    identifiers = np.bincount(label[n_records:][identifier], minlength=label.max() + 1)
+    linked = np.unique(node[shared])
+    identifiers = np.bincount(
+        np.concatenate(
+            [
+                label[n_records + linked[identifier[linked]]],
+                label[record[alone & identifier[node]]],
+            ]
+        ),
+        minlength=label.max() + 1,
+    )
     return label[:n_records], identifiers[label[:n_records]]
 
 
