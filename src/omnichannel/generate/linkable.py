@@ -531,13 +531,18 @@ def _with_identifiable(kpi: dict, numerator: float, denominator: float, definiti
 
 
 def add_identifiable_kpis(
-    world: World, out: dict[str, pd.DataFrame], orders: pd.DataFrame, kpis: dict
+    world: World,
+    out: dict[str, pd.DataFrame],
+    orders: pd.DataFrame,
+    kpis: dict,
+    records: Records | None = None,
 ) -> pd.DataFrame:
     """Add `identifiable` to each identity-dependent KPI; return the per-record flags.
 
     `orders` is the truth's order frame (order_id, person_index, order_channel,
-    ordered_at, is_cancelled, net_sales_eur, is_ropo)."""
-    records = Records(world, out)
+    ordered_at, is_cancelled, net_sales_eur, is_ropo); `records` the `Records` of
+    `world` and `out` when already made."""
+    records = Records(world, out) if records is None else records
     # the component of each record that carries an identifier (-1: none, anonymous)
     component = records.linked_component()
     order_record = np.full(len(orders), -1, dtype=np.int64)
