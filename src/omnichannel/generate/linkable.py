@@ -326,8 +326,9 @@ def record_nodes(world: World, out: dict[str, pd.DataFrame]) -> list[tuple[str, 
                 ("ref", order),
                 (
                     "ref",
-                    message_ids(np.maximum(message, 0)).take(
-                        pa.array(np.arange(len(keep)), mask=message < 0)
+                    # ids of the tracked clicks only (most sessions have none)
+                    message_ids(message[message >= 0]).take(
+                        pa.array(np.cumsum(message >= 0) - 1, mask=message < 0)
                     ),
                 ),
             ],
