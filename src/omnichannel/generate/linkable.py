@@ -396,7 +396,9 @@ def _graph_components(
     )
     _, label = connected_components(graph, directed=False)
     del graph
-    linked = np.unique(node[shared])
+    linked = np.zeros(len(identifier), dtype=bool)
+    linked[node[shared]] = True
+    linked = np.flatnonzero(linked)
     identifiers = np.bincount(
         np.concatenate(
             [
