@@ -194,6 +194,8 @@ def generate_world(
     out, truth = Path(out), Path(truth)
     # the extracts of an earlier world are overwritten in place (see remove_stale_files);
     # without its marker a half-written folder never passes for a complete world
+    # (a new or empty folder holds nothing stale: no walk over its 12,400 new files after)
+    earlier_world = out.is_dir() and any(out.iterdir())
     out.mkdir(parents=True, exist_ok=True)
     (out / GENERATION_FILE).unlink(missing_ok=True)
     if truth.exists():
@@ -250,7 +252,8 @@ def generate_world(
             for step in truth_steps:
                 step.stop()
         records.close()
-        remove_stale_files(out, expected_paths(out, TABLES, calendar))
+        if earlier_world:
+            remove_stale_files(out, expected_paths(out, TABLES, calendar))
         clock.lap("source records and clean-up")
         progress.advance(task, 2)
     seconds = time.perf_counter() - started
