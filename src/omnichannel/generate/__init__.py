@@ -97,7 +97,9 @@ def _write_other_extracts(
     # the record graph of the extracts as delivered, in a second child beside the truth's
     identifiable_step = ForkedStep(truth, "identifiable", fork=fork)
     identifiable_step.start(
-        lambda child_clock: _write_identifiable(world, extracts, defects, truth, child_clock)
+        lambda child_clock: _write_identifiable(
+            world, extracts, defects, truth, child_clock, in_child=fork
+        )
     )
     if events_forked:  # the event-grain tables are the children's from here on
         world.events = world.events.iloc[:0]
@@ -139,15 +141,32 @@ def _write_truth(world, extracts: dict[str, pd.DataFrame], truth: Path, clock) -
 
 
 def _write_identifiable(
-    world, extracts: dict[str, pd.DataFrame], defects: pd.DataFrame, truth: Path, clock
+    world,
+    extracts: dict[str, pd.DataFrame],
+    defects: pd.DataFrame,
+    truth: Path,
+    clock,
+    in_child: bool,
 ) -> None:
     """The identifiable records of the extracts as delivered (defects planted), the KPIs
     with their identifiable values, and the defects. The record graph does not need the
     truth; the KPIs wait for the truth step's hand-over file."""
-    from omnichannel.generate.linkable import Records, add_identifiable_kpis
+    from omnichannel.generate.linkable import (
+        EXTRACTS_READ,
+        WORLD_TABLES_READ,
+        Records,
+        add_identifiable_kpis,
+    )
 
     defects.to_parquet(truth / "defects.parquet", index=False)
     del defects
+    if in_child:  # let go of what this step does not read (pages shared with the parent)
+        for name in [name for name in extracts if name not in EXTRACTS_READ]:
+            del extracts[name]
+        for name in [name for name in world.tables if name not in WORLD_TABLES_READ]:
+            del world.tables[name]
+        world.footfall = pd.DataFrame()
+        release_free_memory()
     # what a perfect warehouse could tie to a person, on the extracts as delivered
     records = Records(world, extracts)
     clock.lap("identifiable records: graph")

@@ -420,6 +420,28 @@ def components(pairs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"record": records, "component": component, "identifiers": identifiers})
 
 
+# what the identifiable records read of the world and the extracts (a child lets go of the rest)
+EXTRACTS_READ = frozenset(
+    {
+        "ecommerce.customers",
+        "ecommerce.orders",
+        "store_pos.transactions",
+        "store_pos.returns",
+        "marketplace.orders",
+        "crm.contacts",
+        "crm.leads",
+        "call_centre.calls",
+        "call_centre.phone_orders",
+        "support.tickets",
+        "surveys.responses",
+        "messaging.sends",
+        "loyalty.members",
+        "loyalty.points_ledger",
+        "app_analytics.geofence_visits",
+    }
+)
+WORLD_TABLES_READ = frozenset({"_end", "_reference", "_session_text", "_shop_orders"})
+
 ORDER_TABLES = ("ecommerce.orders", "store_pos.transactions", "marketplace.orders")
 # the key of the records whose person is the first row's `_person` of their key
 PERSON_KEYS = {
