@@ -14,15 +14,15 @@ own knowledge of who is behind what:
   generator plants (``test@test.com``, a phone of zeros, a store's default loyalty
   card ``L9..0000000``);
 - every record links the nodes it carries; the connected components of that graph
-  are what any warehouse could ever stitch from the extracts;
-- a person's **principal** component is the one holding most of their identifiers
-  (ties: the lower component number); a record is **identifiable** when its
-  component is its person's principal one: the person is reachable from the record
-  through non-junk identifiers shared with other records of that person. Records of
-  a person's other components are split off: no extract links them to the rest.
-  Person-level KPIs (omnichannel buyers) use identifiable records; KPIs over pairs of
-  records (a store order and a view, a lead and an order, a response and an order)
-  count a pair when both lie in one component, each reachable from the other.
+  are what any warehouse could ever stitch from the extracts: each component is one
+  customer of a perfect warehouse (a person whose records no extract links is several);
+- a record is **identifiable** when its component holds a (non-junk) identifier: a
+  perfect warehouse maps it to that component's customer. An anonymous cash receipt
+  nobody names, or an order whose only identifier is junk, is not.
+  Every KPI is the truth's rule evaluated on this partition: omnichannel buyers are
+  components with orders in 2+ channels; KPIs over pairs of records (a store order and
+  a view, a lead and an order, a response and an order) count a pair when both lie in
+  one component, each reachable from the other.
 
 The result is published beside each identity-dependent KPI of ``kpis.json`` as
 ``identifiable`` (numerator, denominator, value, definition), and per record in
@@ -500,18 +500,8 @@ class Records:
         del records, nodes
         self.table = np.repeat(np.arange(len(self.tables)), np.diff(self.start))
         self.person_index = np.concatenate(person)
-        # a person's principal component holds most of their identifiers (ties: lower number)
-        known = np.flatnonzero((self.person_index >= 0) & (self.identifiers > 0))
-        order = np.lexsort(
-            (self.component[known], -self.identifiers[known], self.person_index[known])
-        )
-        known = known[order]
-        first = np.r_[True, self.person_index[known][1:] != self.person_index[known][:-1]]
-        principal = np.full(max(int(self.person_index.max(initial=-1)) + 1, 0), -1, np.int64)
-        principal[self.person_index[known[first]]] = self.component[known[first]]
-        self.is_identifiable = (self.person_index >= 0) & (
-            principal[np.maximum(self.person_index, 0)] == self.component
-        )
+        # a component holding an identifier is one customer of a perfect warehouse
+        self.is_identifiable = (self.person_index >= 0) & (self.identifiers > 0)
 
     @staticmethod
     def _person(world, out, table, keys, key_code, ranked) -> np.ndarray:
@@ -587,20 +577,21 @@ def add_identifiable_kpis(
     del order_record, found, source_system
     end_s = world.tables["_end"]
 
-    # omnichannel buyer share over identifiable orders
+    # omnichannel buyer share over the components: each one customer of a perfect warehouse
     buyers = orders[
-        orders["is_identifiable"]
+        (orders["component"] >= 0)
         & ~orders["is_cancelled"]
         & (orders["ordered_at"] >= end_s - np.timedelta64(365 * 86400, "s"))
     ]
-    channels = buyers.groupby("person_index")["order_channel"].nunique()
+    channels = buyers.groupby("component")["order_channel"].nunique()
     _with_identifiable(
         kpis["omnichannel_buyer_share"],
         (channels >= 2).sum(),
         len(channels),
-        "the same rule over identifiable orders only (in the person's principal component): "
-        "people who bought in 2+ order channels in the trailing 365 days / people with an "
-        "identifiable order in that window",
+        "the same rule with each linkable component (records linked through non-junk "
+        "identifiers and references, what a perfect warehouse stitches) as one customer: "
+        "components with non-cancelled orders in 2+ order channels in the trailing 365 days "
+        "/ components with an order in that window (orders of no component left out)",
     )
 
     # pairs of records (a store order and a view, a lead and an order, a response and an
@@ -661,8 +652,8 @@ def add_identifiable_kpis(
     ropo = _isin(store["order_id"], ropo_orders)
     _with_identifiable(
         kpis["ropo_share_of_store_sales"],
-        store.loc[ropo, "net_sales_eur"].sum(),
-        store["net_sales_eur"].sum(),
+        round(store.loc[ropo, "net_sales_eur"].sum(), 2),
+        round(store["net_sales_eur"].sum(), 2),
         "net sales of store orders with a view of a product of the same category in the 14 "
         "days before on a web or app session reachable from the order through non-junk "
         "identifiers (same component) / all store net sales",
