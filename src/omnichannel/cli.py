@@ -59,6 +59,8 @@ def generate(
         f"wrote {report['total_rows']:,} rows in {report['seconds']:.1f} s "
         f"({report['rows_per_second']:,} rows/s) to {out}; truth in {truth}"
     )
+    peaks = ", ".join(f"{name} {mb:,.0f}" for name, mb in report["peak_rss_mb"].items())
+    console.print(f"peak resident set (MB): {peaks}")
 
 
 @app.command("check-raw")

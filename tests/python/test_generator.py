@@ -76,6 +76,18 @@ def test_events_written_in_a_child_or_in_process_give_the_same_bytes(tmp_path, m
     alone = generate_world(**params, out=tmp_path / "b", truth=tmp_path / "tb", show_progress=False)
     assert "events (child process)" in forked["step_seconds"]
     assert "events (in process, in the wait)" in alone["step_seconds"]
+    # the truth and the identifiable records: two more children, or in process
+    assert {"truth (child process)", "identifiable records (child process)"} <= set(
+        forked["step_seconds"]
+    )
+    assert "truth (in process)" in alone["step_seconds"]
+    assert set(forked["peak_rss_mb"]) == {
+        "parent",
+        "events child",
+        "truth child",
+        "identifiable records child",
+    }
+    assert set(alone["peak_rss_mb"]) == {"parent"}
     assert forked["rows"] == alone["rows"]
     assert file_hashes(tmp_path / "a") == file_hashes(tmp_path / "b")
     assert file_hashes(tmp_path / "ta") == file_hashes(tmp_path / "tb")
@@ -90,6 +102,29 @@ def test_a_failure_writing_the_events_fails_the_generation(tmp_path, monkeypatch
 
     monkeypatch.setattr(event_process, "write_event_extracts", broken)
     with pytest.raises(RuntimeError, match="web and app events"):
+        generate_world(
+            0.02, 3, dt.date(2025, 3, 25), 11, tmp_path / "raw", tmp_path / "truth", False
+        )
+    assert not is_up_to_date(tmp_path / "raw", 0.02, 3, dt.date(2025, 3, 25), 11)
+
+
+@pytest.mark.parametrize(
+    ("function", "step"),
+    [("compute_truth", "truth"), ("add_identifiable_kpis", "identifiable")],
+)
+def test_a_failure_in_the_truth_children_fails_the_generation(
+    tmp_path, monkeypatch, function, step
+):
+    """The truth and the identifiable records are computed by forked children (the second
+    waits for a file of the first): a failure of either must fail the generation."""
+    import omnichannel.generate.linkable as linkable
+    import omnichannel.generate.truth as truth
+
+    def broken(*args, **kwargs):
+        raise ValueError("broken")
+
+    monkeypatch.setattr(truth if function == "compute_truth" else linkable, function, broken)
+    with pytest.raises(RuntimeError, match=f"{step} failed"):
         generate_world(
             0.02, 3, dt.date(2025, 3, 25), 11, tmp_path / "raw", tmp_path / "truth", False
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import pickle
 import shutil
 import time
 from pathlib import Path
@@ -17,7 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from omnichannel.generate.memory import release_free_memory
+from omnichannel.generate.forked import ForkedStep
+from omnichannel.generate.memory import heap_for_large_arrays, release_free_memory
 from omnichannel.generate.schema import TABLES
 from omnichannel.generate.stopwatch import Stopwatch
 
@@ -55,16 +57,23 @@ def _write_other_extracts(
     task,
     clock: Stopwatch,
     events_forked: bool,
-) -> dict[str, int]:
-    """Every extract but the events, the truth and the defects; rows per table written."""
+) -> tuple[dict[str, int], list[ForkedStep]]:
+    """Every extract but the events, the truth and the defects; rows per table written.
+
+    Once the extracts are built (clean), a child process (`ForkedStep`, where fork is
+    available) computes the truth from its copy; the parent plants the defects, then a
+    second child computes the identifiable records of the extracts as delivered (it
+    takes the truth's KPIs and orders from the first when it needs them), while the
+    parent writes the extracts. Returns the rows per table and the two steps to wait
+    for (run in process, in this order, where fork is not available)."""
+    from omnichannel.generate.event_process import fork_available
     from omnichannel.generate.extracts import (
         build_inventory_extracts,
         build_more_extracts,
         build_relationship_extracts,
     )
-    from omnichannel.generate.linkable import add_identifiable_kpis
     from omnichannel.generate.mess import plant_defects
-    from omnichannel.generate.truth import compute_truth, source_records
+    from omnichannel.generate.truth import source_records
     from omnichannel.generate.writer import ParquetFiles, write_table
 
     build_more_extracts(world, extracts)
@@ -73,27 +82,30 @@ def _write_other_extracts(
     release_free_memory()
     clock.lap("other extracts")
     progress.advance(task)
-    truth_tables = compute_truth(world, extracts)
     records.add_frame(source_records(extracts, world.people))
-    truth_tables["orders"].to_parquet(truth / "orders.parquet", index=False)
-    truth_tables["sessions"].to_parquet(truth / "sessions.parquet", index=False)
-    clock.lap("truth")
+    fork = events_forked and fork_available()
+    truth_step = ForkedStep(truth, "truth", fork=fork)
+    truth_step.start(lambda child_clock: _write_truth(world, extracts, truth, child_clock))
     progress.advance(task)
-    defects = plant_defects(world.tables["_rngs"][11], extracts, world.days, world.tables["_start"])
-    # what a perfect warehouse could tie to a person, on the extracts as delivered
-    add_identifiable_kpis(
-        world, extracts, truth_tables["_orders"], truth_tables["kpis"]
-    ).to_parquet(truth / "identifiable_records.parquet", index=False)
-    (truth / "kpis.json").write_text(json.dumps(truth_tables["kpis"], indent=2, sort_keys=True))
-    pd.concat([event_defects, defects], ignore_index=True).to_parquet(
-        truth / "defects.parquet", index=False
+    defects = pd.concat(
+        [
+            event_defects,
+            plant_defects(world.tables["_rngs"][11], extracts, world.days, world.tables["_start"]),
+        ],
+        ignore_index=True,
     )
-    del truth_tables
-    if events_forked:  # the event-grain tables are the child's from here on (its own copy)
+    # the record graph of the extracts as delivered, in a second child beside the truth's
+    identifiable_step = ForkedStep(truth, "identifiable", fork=fork)
+    identifiable_step.start(
+        lambda child_clock: _write_identifiable(
+            world, extracts, defects, truth, child_clock, in_child=fork
+        )
+    )
+    if events_forked:  # the event-grain tables are the children's from here on
         world.events = world.events.iloc[:0]
         world.tables.pop("_session_text")
     release_free_memory()
-    clock.lap("defects and identifiable records")
+    clock.lap("source records of the extracts, defects")
     progress.advance(task)
     rows: dict[str, int] = {}
     with ParquetFiles() as files:
@@ -106,7 +118,70 @@ def _write_other_extracts(
             )
             progress.advance(task)
     clock.lap("write other extracts")
-    return rows
+    return rows, [truth_step, identifiable_step]
+
+
+def _handover(truth: Path) -> Path:
+    return truth / ".truth_for_identifiable.pickle"
+
+
+def _write_truth(world, extracts: dict[str, pd.DataFrame], truth: Path, clock) -> None:
+    """The truth of the clean extracts: orders.parquet, sessions.parquet, and the KPIs and
+    order frame the identifiable records need (handed over in a scratch file)."""
+    from omnichannel.generate.truth import compute_truth
+
+    truth_tables = compute_truth(world, extracts)
+    truth_tables.pop("orders").to_parquet(truth / "orders.parquet", index=False)
+    truth_tables.pop("sessions").to_parquet(truth / "sessions.parquet", index=False)
+    scratch = _handover(truth).with_suffix(".partial")
+    with scratch.open("wb") as file:
+        pickle.dump((truth_tables["_orders"], truth_tables["kpis"]), file, protocol=5)
+    scratch.rename(_handover(truth))  # whole or not at all
+    clock.lap("truth")
+
+
+def _write_identifiable(
+    world,
+    extracts: dict[str, pd.DataFrame],
+    defects: pd.DataFrame,
+    truth: Path,
+    clock,
+    in_child: bool,
+) -> None:
+    """The identifiable records of the extracts as delivered (defects planted), the KPIs
+    with their identifiable values, and the defects. The record graph does not need the
+    truth; the KPIs wait for the truth step's hand-over file."""
+    from omnichannel.generate.linkable import (
+        EXTRACTS_READ,
+        WORLD_TABLES_READ,
+        Records,
+        add_identifiable_kpis,
+    )
+
+    defects.to_parquet(truth / "defects.parquet", index=False)
+    del defects
+    if in_child:  # let go of what this step does not read (pages shared with the parent)
+        for name in [name for name in extracts if name not in EXTRACTS_READ]:
+            del extracts[name]
+        for name in [name for name in world.tables if name not in WORLD_TABLES_READ]:
+            del world.tables[name]
+        world.footfall = pd.DataFrame()
+        release_free_memory()
+    # what a perfect warehouse could tie to a person, on the extracts as delivered
+    records = Records(world, extracts)
+    clock.lap("identifiable records: graph")
+    handover = _handover(truth)
+    while not handover.exists():  # the parent ends this process if the truth step fails
+        time.sleep(0.02)
+    clock.lap("identifiable records: wait for the truth")
+    with handover.open("rb") as file:
+        orders, kpis = pickle.load(file)
+    add_identifiable_kpis(world, extracts, orders, kpis, records).to_parquet(
+        truth / "identifiable_records.parquet", index=False
+    )
+    (truth / "kpis.json").write_text(json.dumps(kpis, indent=2, sort_keys=True))
+    handover.unlink()
+    clock.lap("identifiable records: KPIs")
 
 
 def generate_world(
@@ -138,6 +213,8 @@ def generate_world(
     out, truth = Path(out), Path(truth)
     # the extracts of an earlier world are overwritten in place (see remove_stale_files);
     # without its marker a half-written folder never passes for a complete world
+    # (a new or empty folder holds nothing stale: no walk over its 12,400 new files after)
+    earlier_world = out.is_dir() and any(out.iterdir())
     out.mkdir(parents=True, exist_ok=True)
     (out / GENERATION_FILE).unlink(missing_ok=True)
     if truth.exists():
@@ -146,7 +223,7 @@ def generate_world(
     by_name = {t.qualified_name: t for t in TABLES}
     steps = ["simulate", "extracts", "truth", "mess", *[t.qualified_name for t in TABLES]]
     events = EventWriter(truth)
-    with Progress(disable=not show_progress, transient=True) as progress:
+    with heap_for_large_arrays(), Progress(disable=not show_progress, transient=True) as progress:
         task = progress.add_task("generating", total=len(steps))
         world = simulate(scale, days, start, seed)
         clock.lap("simulate")
@@ -168,8 +245,9 @@ def generate_world(
             forget=(extracts,),
         )
         del event_plan, written  # the child's now
+        truth_steps = []
         try:
-            rows = _write_other_extracts(
+            rows, truth_steps = _write_other_extracts(
                 world,
                 extracts,
                 event_defects,
@@ -186,14 +264,25 @@ def generate_world(
             event_rows, event_seconds = events.finish(records.add_events)
             rows.update(event_rows)
             clock.lap("wait for the events")
+            truth_figures = [step.wait() for step in truth_steps]
+            clock.lap("wait for the truth")
         finally:
             events.stop()
+            for step in truth_steps:
+                step.stop()
         records.close()
-        remove_stale_files(out, expected_paths(out, TABLES, calendar))
+        if earlier_world:
+            remove_stale_files(out, expected_paths(out, TABLES, calendar))
         clock.lap("source records and clean-up")
         progress.advance(task, 2)
     seconds = time.perf_counter() - started
     event_step = "events (child process)" if events.forks else "events (in process, in the wait)"
+    where = "child process" if truth_steps[0].forks else "in process"
+    truth_steps_cpu = {
+        f"{step} ({where})": seconds
+        for figures in truth_figures
+        for step, seconds in figures["step_cpu_seconds"].items()
+    }
     rows = dict(sorted(rows.items()))
     total = sum(rows.values())
     report = {
@@ -203,8 +292,29 @@ def generate_world(
         "seconds": round(seconds, 3),
         "rows_per_second": round(total / seconds) if seconds else None,
         # wall seconds of the parent's steps; the events are written meanwhile by a child
-        "step_seconds": clock.seconds | {event_step: event_seconds["wall"]},
-        "step_cpu_seconds": clock.cpu_seconds | {event_step: event_seconds["cpu"]},
+        "step_seconds": clock.seconds
+        | {
+            event_step: event_seconds["wall"],
+            f"truth ({where})": truth_figures[0]["wall"],
+            f"identifiable records ({where})": truth_figures[1]["wall"],
+        },
+        "step_cpu_seconds": clock.cpu_seconds
+        | {event_step: event_seconds["cpu"]}
+        | truth_steps_cpu,
+        # peak resident set (MB) of the parent at the end of each step, and of the child
+        "step_peak_rss_mb": clock.peak_rss_mb,
+        "peak_rss_mb": {
+            "parent": max(clock.peak_rss_mb.values()),
+            **({"events child": event_seconds["peak_rss_mb"]} if events.forks else {}),
+            **(
+                {
+                    "truth child": truth_figures[0]["peak_rss_mb"],
+                    "identifiable records child": truth_figures[1]["peak_rss_mb"],
+                }
+                if truth_steps[0].forks
+                else {}
+            ),
+        },
     }
     (out / GENERATION_FILE).write_text(
         json.dumps({"parameters": report["parameters"], "rows": rows}, indent=2, sort_keys=True)

@@ -27,6 +27,7 @@ import pyarrow as pa
 
 from omnichannel.generate.event_extracts import EventDefects, SessionText, write_event_extracts
 from omnichannel.generate.memory import release_free_memory
+from omnichannel.generate.stopwatch import peak_rss_mb
 from omnichannel.generate.world import World
 from omnichannel.generate.writer import ParquetFiles
 
@@ -155,6 +156,7 @@ class EventWriter:
         seconds = {
             "wall": round(time.perf_counter() - started, 3),
             "cpu": round(time.process_time() - cpu_started, 3),
+            "peak_rss_mb": peak_rss_mb(),
         }
         _rows_path(self._scratch).write_text(json.dumps({"rows": rows, "seconds": seconds}))
 

@@ -1306,15 +1306,21 @@ def build_inventory_extracts(world: World, out: dict[str, pd.DataFrame]) -> None
     stock = np.stack(snapshots)  # day x loc x sku
     d, li, si = np.indices(stock.shape).reshape(3, -1)
     dates = start + d
+    # the text in Arrow (a location, SKU and day each), not in numpy's fixed-width unicode
+    location_text, sku_text = text.strings(locations), text.strings(skus)
+
+    def pick(values: pa.Array, index: np.ndarray) -> pa.Array:
+        return values.take(pa.array(index))
+
+    day_names = text.day_text(start + np.arange(max(days, 1)))
     out["erp.stock_snapshots"] = pd.DataFrame(
         {
-            "snapshot_id": np.char.add(
-                np.char.add(np.char.add(np.char.add(locations[li], "-"), skus[si]), "-"),
-                np.datetime_as_string(dates, unit="D"),
+            "snapshot_id": text.column(
+                text.join(pick(location_text, li), "-", pick(sku_text, si), "-", pick(day_names, d))
             ),
             "snapshot_date": dates,
-            "sku": skus[si],
-            "location_id": locations[li],
+            "sku": text.column(pick(sku_text, si)),
+            "location_id": text.column(pick(location_text, li)),
             "on_hand_units": stock.reshape(-1),
             "reserved_units": np.zeros(len(d), dtype=np.int64),
             "_date": dates,
@@ -1331,12 +1337,18 @@ def build_inventory_extracts(world: World, out: dict[str, pd.DataFrame]) -> None
     r_at = (start + r_day).astype("datetime64[s]") + np.timedelta64(7 * 3600, "s")
     out["erp.receipts"] = pd.DataFrame(
         {
-            "receipt_id": np.char.add(
-                np.char.add(np.char.add("RC-", locations[r_loc]), np.char.add("-", skus[r_sku])),
-                np.char.add("-", np.datetime_as_string(r_at, unit="D")),
+            "receipt_id": text.column(
+                text.join(
+                    "RC-",
+                    pick(location_text, r_loc),
+                    "-",
+                    pick(sku_text, r_sku),
+                    "-",
+                    text.day_text(r_at),
+                )
             ),
-            "sku": skus[r_sku],
-            "location_id": locations[r_loc],
+            "sku": text.column(pick(sku_text, r_sku)),
+            "location_id": text.column(pick(location_text, r_loc)),
             "received_ts": iso_utc(r_at),
             "quantity": r_qty.astype(np.int64),
             "_date": r_at.astype("datetime64[D]"),
@@ -1357,12 +1369,18 @@ def build_inventory_extracts(world: World, out: dict[str, pd.DataFrame]) -> None
     c_at = (start + cd).astype("datetime64[s]") + np.timedelta64(20 * 3600, "s")
     out["erp.cycle_counts"] = pd.DataFrame(
         {
-            "cycle_count_id": np.char.add(
-                np.char.add(np.char.add("CC-", locations[cl]), np.char.add("-", skus[cs])),
-                np.char.add("-", np.datetime_as_string(c_at, unit="D")),
+            "cycle_count_id": text.column(
+                text.join(
+                    "CC-",
+                    pick(location_text, cl),
+                    "-",
+                    pick(sku_text, cs),
+                    "-",
+                    text.day_text(c_at),
+                )
             ),
-            "sku": skus[cs],
-            "location_id": locations[cl],
+            "sku": text.column(pick(sku_text, cs)),
+            "location_id": text.column(pick(location_text, cl)),
             "counted_ts": iso_utc(c_at),
             "system_units": system_units.astype(np.int64),
             "counted_units": counted_units.astype(np.int64),

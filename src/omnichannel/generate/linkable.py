@@ -39,6 +39,7 @@ import pyarrow.compute as pc
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from omnichannel.generate import text
 from omnichannel.generate.extracts import MARKETPLACE_SERVICE_PHONE
 from omnichannel.generate.world import LOGIN, PURCHASE, VIEW_ITEM, World
 
@@ -48,16 +49,7 @@ JUNK_CARD = r"^L9\d{2}0{7}$"  # a store's default loyalty card
 REFERENCE = "ref:"
 
 
-def _split_first(values: pd.Series, separator: str) -> tuple[pd.Series, pd.Series]:
-    """`values.str.split(separator, n=1, expand=True)` for text with a separator in every
-    value, split by Arrow in one pass instead of a Python `str.split` per row."""
-    parts = pc.split_pattern(pa.array(values), separator, max_splits=1)
-    return tuple(
-        pd.Series(pc.list_element(parts, i), index=values.index, dtype=values.dtype) for i in (0, 1)
-    )
-
-
-def _isin(values: pd.Series, candidates) -> np.ndarray:
+def _isin(values, candidates) -> np.ndarray:
     """`values.isin(candidates)` as a boolean array; text is looked up in Arrow's hash set
     (pandas builds Python lists for Arrow-backed text). A missing value is never in."""
     left, right = (
@@ -73,72 +65,96 @@ def _isin(values: pd.Series, candidates) -> np.ndarray:
     return left.isin(right).to_numpy(bool)
 
 
-def _text(values) -> pd.Series:
-    return pd.Series(np.asarray(values, dtype=object), dtype=object)
-
-
-def _plain(kind: str, values) -> pd.Series:
-    values = _text(values)
-    return (kind + ":" + values.astype(str)).where(values.notna())
+def _numpy(values: pa.Array | pa.ChunkedArray, missing: int = -1) -> np.ndarray:
+    """Integer Arrow values as int64, `missing` for null."""
+    return pc.fill_null(values, missing).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def _distinct(values) -> tuple[np.ndarray, pd.Series]:
     """Codes (-1: missing) and the distinct values of text, so that a per-value rule runs
     once per distinct value (an address recurs on every message sent to it)."""
-    codes, uniques = pd.factorize(_text(values))
-    return codes, pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+    encoded = pc.dictionary_encode(text.strings(values))
+    return _numpy(encoded.indices), pd.Series(
+        encoded.dictionary.to_numpy(zero_copy_only=False), dtype=object
+    )
 
 
-def _by_code(per_distinct: pd.Series, codes: np.ndarray, missing=np.nan) -> np.ndarray:
-    """The value of each row's distinct value; `missing` where the row has none."""
-    values = per_distinct.to_numpy(dtype=object if missing is np.nan else bool)
-    result = np.full(len(codes), missing, dtype=values.dtype)
+def _by_code(per_distinct: pd.Series, codes: np.ndarray) -> pa.Array:
+    """Each row's value of its distinct value (null where per_distinct or the row has none)."""
+    values = pa.array(per_distinct.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    return values.take(pa.array(codes, mask=codes < 0))
+
+
+def _email_values(values) -> pa.Array:
+    codes, distinct = _distinct(values)
+    email = distinct.str.strip().str.lower()
+    return _by_code(email.where(email.notna() & (email != "") & ~email.isin(JUNK_EMAILS)), codes)
+
+
+def _phone_values(values, person) -> np.ndarray:
+    """A phone in any format is its person's number (-1: none, or a number of zeros)."""
+    codes, distinct = _distinct(values)
+    digits = distinct.str.replace(r"\D", "", regex=True)
+    real = (digits.notna() & (digits.str.strip("0") != "")).to_numpy(bool)
     present = codes >= 0
-    result[present] = values[codes[present]]
-    return result
+    present[present] = real[codes[present]]
+    return np.where(present, np.asarray(person, dtype=np.int64), -1)
+
+
+def _card_values(values) -> pa.Array:
+    codes, distinct = _distinct(values)
+    card = distinct.str.strip().str.upper()
+    return _by_code(card.where(card.notna() & ~card.str.match(JUNK_CARD, na=False)), codes)
+
+
+def _as_nodes(kind: str, values: pa.Array) -> pd.Series:
+    return pd.Series(pc.binary_join_element_wise(kind + ":", values, "").to_pylist(), dtype=object)
 
 
 def _email(values) -> pd.Series:
-    codes, distinct = _distinct(values)
-    email = distinct.str.strip().str.lower()
-    node = ("email:" + email).where(email.notna() & (email != "") & ~email.isin(JUNK_EMAILS))
-    return pd.Series(_by_code(node, codes), dtype=object)
+    return _as_nodes("email", _email_values(values))
 
 
 def _phone(values, person) -> pd.Series:
-    """A phone in any format is its person's number; a number of zeros is junk."""
-    codes, distinct = _distinct(values)
-    digits = distinct.str.replace(r"\D", "", regex=True)
-    real = digits.notna() & (digits.str.strip("0") != "")
-    return ("phone:" + _text(person).astype(str)).where(_by_code(real, codes, missing=False))
+    node = _phone_values(values, person)
+    return pd.Series([f"phone:{p}" if p >= 0 else None for p in node], dtype=object)
 
 
 def _card(values) -> pd.Series:
-    codes, distinct = _distinct(values)
-    card = distinct.str.strip().str.upper()
-    node = ("loyalty:" + card).where(card.notna() & ~card.str.match(JUNK_CARD, na=False))
-    return pd.Series(_by_code(node, codes), dtype=object)
+    return _as_nodes("loyalty", _card_values(values))
 
 
-def _ga_client_id(values) -> pd.Series:
+def _ga_client_id_values(values) -> pa.Array:
     """The browser cookie a web form stored: the client id itself, or the raw `_ga` cookie
-    `GA1.<depth>.<client id>` (staging's `normalize_ga_client_id`)."""
+    `GA1.<depth>.<client id>` (staging's `normalize_ga_client_id`); null for none."""
     codes, distinct = _distinct(values)
     client = distinct.str.strip()
     raw_cookie = client.str.upper().str.startswith("GA1.").fillna(False).astype(bool)
     client = client.where(~raw_cookie, client.str.split(".", n=2).str[2])
-    node = ("cookie:" + client).where(client.notna() & (client != ""))
-    return pd.Series(_by_code(node, codes), dtype=object)
+    return _by_code(client.where(client.notna() & (client != "")), codes)
 
 
-def record_nodes(world: World, out: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """(record, node) pairs of every record that carries an identifier or a reference;
-    `record` is 'system.table:key' (web and app sessions: 'web.session:<number>')."""
-    parts: list[tuple[str, pd.Series, list[pd.Series]]] = []
+# a node column: its kind and its values (Arrow text, null for none; or int64, -1 for none)
+Nodes = tuple[str, "pa.Array | np.ndarray"]
+
+
+def _valid(values: pa.Array | np.ndarray) -> np.ndarray:
+    if isinstance(values, np.ndarray):
+        return values >= 0
+    return pc.is_valid(values).to_numpy(zero_copy_only=False)
+
+
+def record_nodes(world: World, out: dict[str, pd.DataFrame]) -> list[tuple[str, pa.Array, list]]:
+    """Per table of records that carry an identifier or a reference: the record keys (text;
+    web and app sessions: 'sessions', their session numbers) and the node columns."""
+    parts: list[tuple[str, pa.Array | np.ndarray, list[Nodes]]] = []
+
+    def plain(values) -> pa.Array:
+        return text.strings(values)
 
     def add(table: str, key: str, nodes) -> None:
         frame = out[table]
-        parts.append((table, _text(frame[key]), nodes(frame)))
+        parts.append((table, plain(frame[key]), nodes(frame)))
 
     def person(f: pd.DataFrame) -> np.ndarray:
         return f["_person"].to_numpy()
@@ -147,48 +163,61 @@ def record_nodes(world: World, out: dict[str, pd.DataFrame]) -> pd.DataFrame:
         "ecommerce.customers",
         "customer_account_id",
         lambda f: [
-            _plain("account", f["customer_account_id"]),
-            _email(f["email"]),
-            _phone(f["phone"], person(f)),
+            ("account", plain(f["customer_account_id"])),
+            ("email", _email_values(f["email"])),
+            ("phone", _phone_values(f["phone"], person(f))),
         ],
     )
     orders = out["ecommerce.orders"]
-    out = {**out, "ecommerce.orders": orders[~orders["order_id"].astype(str).str.endswith("-BAD")]}
+    out = {
+        **out,
+        "ecommerce.orders": orders[
+            ~pc.ends_with(plain(orders["order_id"]), "-BAD").to_numpy(zero_copy_only=False)
+        ],
+    }
     add(
         "ecommerce.orders",
         "order_id",
         lambda f: [
-            _plain("ref", f["order_id"]),
-            _plain("account", f["customer_account_id"]),
-            _email(f["email"]),
-            _plain("ref", f["call_id"]),
+            ("ref", plain(f["order_id"])),
+            ("account", plain(f["customer_account_id"])),
+            ("email", _email_values(f["email"])),
+            ("ref", plain(f["call_id"])),
         ],
     )
     add(
         "store_pos.transactions",
         "transaction_id",
         lambda f: [
-            _plain("ref", f["transaction_id"]),
-            _card(f["loyalty_card_number"]),
-            _email(f["receipt_email"]),
-            _plain("card", f["card_fingerprint"]),
+            ("ref", plain(f["transaction_id"])),
+            ("loyalty", _card_values(f["loyalty_card_number"])),
+            ("email", _email_values(f["receipt_email"])),
+            ("card", plain(f["card_fingerprint"])),
         ],
     )
     add(
         "store_pos.returns",
         "return_id",
-        lambda f: [_plain("ref", f["original_order_ref"]), _card(f["loyalty_card_number"])],
+        lambda f: [
+            ("ref", plain(f["original_order_ref"])),
+            ("loyalty", _card_values(f["loyalty_card_number"])),
+        ],
     )
     add(
         "marketplace.orders",
         "marketplace_order_id",
         lambda f: [
-            _plain("ref", f["marketplace_order_id"]),
-            _plain("buyer", f["buyer_id"]),
-            _email(f["masked_email"]),
+            ("ref", plain(f["marketplace_order_id"])),
+            ("buyer", plain(f["buyer_id"])),
+            ("email", _email_values(f["masked_email"])),
             # the marketplaces' service numbers stand in for a missing phone: junk
-            _phone(f["delivery_phone"], person(f)).where(
-                ~f["delivery_phone"].isin(list(MARKETPLACE_SERVICE_PHONE.values()))
+            (
+                "phone",
+                np.where(
+                    _isin(f["delivery_phone"], list(MARKETPLACE_SERVICE_PHONE.values())),
+                    -1,
+                    _phone_values(f["delivery_phone"], person(f)),
+                ),
             ),
         ],
     )
@@ -196,19 +225,19 @@ def record_nodes(world: World, out: dict[str, pd.DataFrame]) -> pd.DataFrame:
         "crm.contacts",
         "contact_id",
         lambda f: [
-            _plain("contact", f["contact_id"]),
-            _email(f["email"]),
-            _phone(f["phone"], person(f)),
-            _plain("account", f["customer_account_id"]),
+            ("contact", plain(f["contact_id"])),
+            ("email", _email_values(f["email"])),
+            ("phone", _phone_values(f["phone"], person(f))),
+            ("account", plain(f["customer_account_id"])),
         ],
     )
     add(
         "crm.leads",
         "lead_id",
         lambda f: [
-            _plain("ref", f["lead_id"]),
-            _plain("contact", f["contact_id"]),
-            _ga_client_id(f["ga_client_id"]),
+            ("ref", plain(f["lead_id"])),
+            ("contact", plain(f["contact_id"])),
+            ("cookie", _ga_client_id_values(f["ga_client_id"])),
         ],
     )
     for table, key in (
@@ -219,59 +248,69 @@ def record_nodes(world: World, out: dict[str, pd.DataFrame]) -> pd.DataFrame:
             table,
             key,
             lambda f, key=key: [
-                _plain("ref", f[key]),
-                _plain("ref", f["call_id"]),
-                _phone(f["caller_phone"], person(f)),
-                _plain("account", f["customer_account_id"]),
+                ("ref", plain(f[key])),
+                ("ref", plain(f["call_id"])),
+                ("phone", _phone_values(f["caller_phone"], person(f))),
+                ("account", plain(f["customer_account_id"])),
             ],
         )
     add(
         "support.tickets",
         "ticket_id",
         lambda f: [
-            _plain("ref", f["ticket_id"]),
-            _email(f["requester_email"]),
-            _plain("ref", f["order_ref"]),
+            ("ref", plain(f["ticket_id"])),
+            ("email", _email_values(f["requester_email"])),
+            ("ref", plain(f["order_ref"])),
         ],
     )
     add(
         "surveys.responses",
         "response_id",
         lambda f: [
-            _plain("ref", f["response_id"]),
-            _email(f["respondent_email"]),
-            _plain("account", f["customer_account_id"]),
-            _plain("ref", f["touchpoint_ref"]),
+            ("ref", plain(f["response_id"])),
+            ("email", _email_values(f["respondent_email"])),
+            ("account", plain(f["customer_account_id"])),
+            ("ref", plain(f["touchpoint_ref"])),
         ],
     )
-    add(
-        "messaging.sends",
-        "message_id",
-        lambda f: [
-            _plain("ref", f["message_id"]),
-            _email(f["recipient"]).where(f["message_channel"].to_numpy() == "email"),
-            _phone(f["recipient"], person(f)).where(f["message_channel"].to_numpy() == "sms"),
-        ],
-    )
+
+    def sends(f: pd.DataFrame) -> list[Nodes]:
+        channel = plain(f["message_channel"])
+        email = pc.equal(channel, "email").to_numpy(zero_copy_only=False)
+        sms = pc.equal(channel, "sms").to_numpy(zero_copy_only=False)
+        return [
+            ("ref", plain(f["message_id"])),
+            ("email", pc.if_else(pa.array(email), _email_values(f["recipient"]), None)),
+            ("phone", np.where(sms, _phone_values(f["recipient"], person(f)), -1)),
+        ]
+
+    add("messaging.sends", "message_id", sends)
     add(
         "messaging.subscribers",
         "subscriber_id",
-        lambda f: [_email(f["email"]), _ga_client_id(f["ga_client_id"])],
+        lambda f: [
+            ("email", _email_values(f["email"])),
+            ("cookie", _ga_client_id_values(f["ga_client_id"])),
+        ],
     )
     add(
         "loyalty.members",
         "member_id",
-        lambda f: [_card(f["card_number"]), _email(f["email"]), _phone(f["phone"], person(f))],
+        lambda f: [
+            ("loyalty", _card_values(f["card_number"])),
+            ("email", _email_values(f["email"])),
+            ("phone", _phone_values(f["phone"], person(f))),
+        ],
     )
     add(
         "loyalty.points_ledger",
         "ledger_entry_id",
-        lambda f: [_card(f["card_number"]), _plain("ref", f["order_ref"])],
+        lambda f: [("loyalty", _card_values(f["card_number"])), ("ref", plain(f["order_ref"]))],
     )
     add(
         "app_analytics.geofence_visits",
         "visit_id",
-        lambda f: [_plain("device", f["device_id"]), _plain("account", f["user_id"])],
+        lambda f: [("device", plain(f["device_id"])), ("account", plain(f["user_id"]))],
     )
 
     # web and app sessions: the visitor (cookie or device), the account once logged in, the
@@ -280,112 +319,246 @@ def record_nodes(world: World, out: dict[str, pd.DataFrame]) -> pd.DataFrame:
     in_period = events["at"].to_numpy() < world.tables["_end"]
     code = events["code"].to_numpy()
     n = len(sessions)
-    logged = np.bincount(
-        events["session_number"].to_numpy()[in_period & (code == LOGIN)], minlength=n
-    )
-    bought = np.bincount(
-        events["session_number"].to_numpy()[in_period & (code == PURCHASE)], minlength=n
-    )
+    number = events["session_number"].to_numpy()
+    logged = np.bincount(number[in_period & (code == LOGIN)], minlength=n) > 0
+    bought = np.bincount(number[in_period & (code == PURCHASE)], minlength=n) > 0
+    del in_period, code, number
     person_index = sessions["person_index"].to_numpy()
-    human = person_index >= 0
-    visitor = _text(world.tables["_session_text"].visitor.to_numpy(zero_copy_only=False))
-    is_app = sessions["platform"].to_numpy() == "app"
-    account = _text(people["account_id"].to_numpy()[np.maximum(person_index, 0)])
+    keep = np.flatnonzero(person_index >= 0)
+    take = pa.array(keep)
+    visitor = world.tables["_session_text"].visitor.take(take)
+    is_app = (sessions["platform"].to_numpy() == "app")[keep]
+    account = plain(people["account_id"]).take(pa.array(person_index[keep]))
     shop = world.tables["_shop_orders"]
-    shop = shop[shop["session_number"] >= 0]
-    order_of_session = pd.Series(
-        shop["order_id"].to_numpy(), index=shop["session_number"].to_numpy()
-    ).reindex(np.arange(n))
-    message = sessions["message_number"].to_numpy()
+    shop = shop[shop["session_number"].to_numpy() >= 0]
+    order_row = np.full(n, -1, dtype=np.int64)
+    order_row[shop["session_number"].to_numpy()] = np.arange(len(shop))
+    order_row = np.where(bought, order_row, -1)[keep]
+    order = plain(shop["order_id"]).take(pa.array(order_row, mask=order_row < 0))
+    message = sessions["message_number"].to_numpy()[keep]
     from omnichannel.generate.event_extracts import message_ids
 
-    message_text = _text(message_ids(np.maximum(message, 0)).to_numpy(zero_copy_only=False))
-    session_nodes = [
-        ("device:" + visitor).where(is_app, "cookie:" + visitor),
-        ("account:" + account).where((logged > 0) & account.notna().to_numpy()),
-        _plain("ref", order_of_session.to_numpy()).where(bought > 0),
-        ("ref:" + message_text).where(message >= 0),
-    ]
-    keep = np.flatnonzero(human)
     parts.append(
         (
             "sessions",
-            _text(np.arange(n)[keep]).astype(str),
-            [s.iloc[keep].reset_index(drop=True) for s in session_nodes],
+            keep,
+            [
+                ("device", pc.if_else(pa.array(is_app), visitor, None)),
+                ("cookie", pc.if_else(pa.array(~is_app), visitor, None)),
+                ("account", pc.if_else(pa.array(logged[keep]), account, None)),
+                ("ref", order),
+                (
+                    "ref",
+                    # ids of the tracked clicks only (most sessions have none)
+                    message_ids(message[message >= 0]).take(
+                        pa.array(np.cumsum(message >= 0) - 1, mask=message < 0)
+                    ),
+                ),
+            ],
         )
     )
+    return parts
 
-    frames = []
-    for table, keys, nodes in parts:
-        record = (table + ":" + keys.astype(str)).to_numpy()
-        for node in nodes:
-            node = node.reset_index(drop=True)
-            valid = node.notna().to_numpy()
-            frames.append(pd.DataFrame({"record": record[valid], "node": node.to_numpy()[valid]}))
-    return pd.concat(frames, ignore_index=True).drop_duplicates().reset_index(drop=True)
+
+def _code_nodes(
+    parts: list[tuple[str, object, list[Nodes]]],
+) -> tuple[list[list[np.ndarray]], np.ndarray]:
+    """Every node column as global node numbers (-1: none), kind by kind; and whether each
+    node is an identifier (not a reference)."""
+    by_kind: dict[str, list[tuple[int, int]]] = {}
+    for p, (_, _, nodes) in enumerate(parts):
+        for c, (kind, _) in enumerate(nodes):
+            by_kind.setdefault(kind, []).append((p, c))
+    coded: list[list[np.ndarray]] = [[np.empty(0, np.int64)] * len(nodes) for _, _, nodes in parts]
+    identifier: list[np.ndarray] = []
+    offset = 0
+    for kind, columns in by_kind.items():
+        values = [parts[p][2][c][1] for p, c in columns]
+        if isinstance(values[0], np.ndarray):
+            joined = np.concatenate(values)
+            distinct, codes = np.unique(joined, return_inverse=True)
+            first = int(distinct[0] < 0) if len(distinct) else 0  # -1 (none) sorts first
+            codes = np.where(joined >= 0, codes - first, -1)
+            count = len(distinct) - first
+        else:
+            encoded = pc.dictionary_encode(pa.concat_arrays([text._contiguous(v) for v in values]))
+            codes, count = _numpy(encoded.indices), len(encoded.dictionary)
+        codes = np.where(codes >= 0, codes + offset, -1)
+        at = 0
+        for (p, c), v in zip(columns, values, strict=True):
+            coded[p][c] = codes[at : at + len(v)]
+            at += len(v)
+        identifier.append(np.full(count, kind != "ref"))
+        offset += count
+    return coded, np.concatenate(identifier) if identifier else np.empty(0, bool)
+
+
+def _graph_components(
+    record: np.ndarray, node: np.ndarray, n_records: int, identifier: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each record's connected component (its nodes are linked through the record) and the
+    identifiers (non-reference nodes) of that component. Components are numbered in the
+    order of their first record."""
+    size = n_records + len(identifier)
+    # a node of one record links nothing: only nodes of several records (or several rows of
+    # one record) go into the graph, the others count as identifiers of their record's
+    # component. The records' numbering is the same either way: scipy numbers components
+    # in the order of their first vertex, and records are the first vertices.
+    alone = np.bincount(node, minlength=len(identifier))[node] == 1
+    shared = ~alone
+    # bipartite graph record - node: a record joins all its nodes
+    graph = coo_matrix(
+        (
+            np.ones(int(shared.sum()), dtype=np.float32),
+            (
+                record[shared].astype(np.int32),
+                (n_records + node[shared]).astype(np.int32),
+            ),
+        ),
+        shape=(size, size),
+    )
+    _, label = connected_components(graph, directed=False)
+    del graph
+    linked = np.zeros(len(identifier), dtype=bool)
+    linked[node[shared]] = True
+    linked = np.flatnonzero(linked)
+    identifiers = np.bincount(
+        np.concatenate(
+            [
+                label[n_records + linked[identifier[linked]]],
+                label[record[alone & identifier[node]]],
+            ]
+        ),
+        minlength=label.max() + 1,
+    )
+    return label[:n_records], identifiers[label[:n_records]]
 
 
 def components(pairs: pd.DataFrame) -> pd.DataFrame:
-    """Each record's connected component (its nodes are linked through the record)."""
+    """Each record's connected component, for (record, node) text pairs."""
     record_code, records = pd.factorize(pairs["record"])
     node_code, nodes = pd.factorize(pairs["node"])
-    size = len(records) + len(nodes)
-    # bipartite graph record - node: a record joins all its nodes
-    graph = coo_matrix(
-        (np.ones(len(pairs)), (record_code, len(records) + node_code)), shape=(size, size)
-    )
-    _, label = connected_components(graph, directed=False)
-    identity = ~pd.Series(nodes).str.startswith(REFERENCE).to_numpy()
-    identifiers = np.bincount(label[len(records) :][identity], minlength=label.max() + 1)
-    return pd.DataFrame(
-        {
-            "record": records,
-            "component": label[: len(records)],
-            "identifiers": identifiers[label[: len(records)]],
-        }
-    )
+    identifier = ~pd.Series(nodes).str.startswith(REFERENCE).to_numpy(bool)
+    component, identifiers = _graph_components(record_code, node_code, len(records), identifier)
+    return pd.DataFrame({"record": records, "component": component, "identifiers": identifiers})
 
 
-def identifiable_records(world: World, out: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Per record of a known person: its component and whether it is identifiable."""
-    comp = components(record_nodes(world, out))
-    comp["table"], comp["key"] = _split_first(comp["record"], ":")
-    person = pd.Series(-1, index=comp.index, dtype=np.int64)
-    orders = world.orders
-    order_person = pd.Series(orders["person_index"].to_numpy(), index=orders["order_id"].to_numpy())
-    is_order = pd.Series(
-        _isin(comp["table"], ["ecommerce.orders", "store_pos.transactions", "marketplace.orders"]),
-        index=comp.index,
-    )
-    person[is_order] = order_person.reindex(comp.loc[is_order, "key"]).to_numpy()
-    is_session = comp["table"] == "sessions"
-    person[is_session] = world.sessions["person_index"].to_numpy()[
-        comp.loc[is_session, "key"].astype(np.int64).to_numpy()
-    ]
-    for name, frame in out.items():
-        mine = (comp["table"] == name) & ~is_order
-        if mine.any() and "_person" in frame:
-            key = {
-                "crm.leads": "lead_id",
-                "surveys.responses": "response_id",
-                "ecommerce.customers": "customer_account_id",
-                "crm.contacts": "contact_id",
-                "call_centre.calls": "call_id",
-                "call_centre.phone_orders": "phone_order_id",
-                "support.tickets": "ticket_id",
-                "messaging.sends": "message_id",
-                "messaging.subscribers": "subscriber_id",
-                "loyalty.members": "member_id",
-                "app_analytics.geofence_visits": "visit_id",
-            }.get(name)
-            if key:
-                owner = pd.Series(frame["_person"].to_numpy(), index=frame[key].astype(str))
-                owner = owner[~owner.index.duplicated()]
-                person[mine] = owner.reindex(comp.loc[mine, "key"]).fillna(-1).to_numpy()
-    comp["person_index"] = person.to_numpy()
-    # a component holding an identifier is one customer of a perfect warehouse
-    comp["is_identifiable"] = (comp["person_index"] >= 0) & (comp["identifiers"] > 0)
-    return comp
+# what the identifiable records read of the world and the extracts (a child lets go of the rest)
+EXTRACTS_READ = frozenset(
+    {
+        "ecommerce.customers",
+        "ecommerce.orders",
+        "store_pos.transactions",
+        "store_pos.returns",
+        "marketplace.orders",
+        "crm.contacts",
+        "crm.leads",
+        "call_centre.calls",
+        "call_centre.phone_orders",
+        "support.tickets",
+        "surveys.responses",
+        "messaging.sends",
+        "messaging.subscribers",
+        "loyalty.members",
+        "loyalty.points_ledger",
+        "app_analytics.geofence_visits",
+    }
+)
+WORLD_TABLES_READ = frozenset({"_end", "_reference", "_session_text", "_shop_orders"})
+
+ORDER_TABLES = ("ecommerce.orders", "store_pos.transactions", "marketplace.orders")
+# the key of the records whose person is the first row's `_person` of their key
+PERSON_KEYS = {
+    "crm.leads": "lead_id",
+    "surveys.responses": "response_id",
+    "ecommerce.customers": "customer_account_id",
+    "crm.contacts": "contact_id",
+    "call_centre.calls": "call_id",
+    "call_centre.phone_orders": "phone_order_id",
+    "support.tickets": "ticket_id",
+    "messaging.sends": "message_id",
+    "messaging.subscribers": "subscriber_id",
+    "loyalty.members": "member_id",
+    "app_analytics.geofence_visits": "visit_id",
+}
+
+
+class Records:
+    """Every record that carries a node, numbered as the text pairs would number them (table
+    by table; in a table, in order of first appearance over its node columns); per record
+    its table, key, component, identifiers of the component, person and identifiability."""
+
+    def __init__(self, world: World, out: dict[str, pd.DataFrame]) -> None:
+        parts = record_nodes(world, out)
+        coded, identifier = _code_nodes(parts)
+        self.tables = [table for table, _, _ in parts]
+        self.start = np.zeros(len(parts) + 1, dtype=np.int64)
+        self.keys: list[pa.Array | np.ndarray] = []
+        person: list[np.ndarray] = []
+        records, nodes = [], []
+        for t, ((table, keys, _), columns) in enumerate(zip(parts, coded, strict=True)):
+            if isinstance(keys, np.ndarray):
+                key_code, distinct = np.arange(len(keys)), keys
+            else:
+                encoded = pc.dictionary_encode(keys, null_encoding="encode")
+                key_code, distinct = _numpy(encoded.indices), encoded.dictionary
+            valid = [c >= 0 for c in columns]
+            seen = np.concatenate([key_code[v] for v in valid])
+            first_codes, first_at = np.unique(seen, return_index=True)
+            ranked = first_codes[np.argsort(first_at, kind="stable")]
+            number = np.full(len(distinct), -1, dtype=np.int64)
+            number[ranked] = np.arange(len(ranked)) + self.start[t]
+            self.start[t + 1] = self.start[t] + len(ranked)
+            self.keys.append(
+                distinct[ranked]
+                if isinstance(keys, np.ndarray)
+                else distinct.take(pa.array(ranked))
+            )
+            for v, c in zip(valid, columns, strict=True):
+                records.append(number[key_code[v]])
+                nodes.append(c[v])
+            person.append(self._person(world, out, table, self.keys[t], key_code, ranked))
+        del parts, coded
+        self.component, self.identifiers = _graph_components(
+            np.concatenate(records), np.concatenate(nodes), int(self.start[-1]), identifier
+        )
+        del records, nodes
+        self.table = np.repeat(np.arange(len(self.tables)), np.diff(self.start))
+        self.person_index = np.concatenate(person)
+        # a component holding an identifier is one customer of a perfect warehouse
+        self.is_identifiable = (self.person_index >= 0) & (self.identifiers > 0)
+
+    @staticmethod
+    def _person(world, out, table, keys, key_code, ranked) -> np.ndarray:
+        """The person of each record of `table` (keys: the records' keys), -1: unknown."""
+        if table == "sessions":
+            return world.sessions["person_index"].to_numpy()[keys]
+        if table in ORDER_TABLES:
+            orders = world.orders
+            found = _numpy(pc.index_in(keys, value_set=text.strings(orders["order_id"])))
+            return np.where(found >= 0, orders["person_index"].to_numpy()[np.maximum(found, 0)], -1)
+        frame = out[table]
+        if table not in PERSON_KEYS or "_person" not in frame:
+            return np.full(len(ranked), -1, dtype=np.int64)
+        # the person of the first row of the key
+        codes, first_row = np.unique(key_code, return_index=True)
+        row = np.empty(codes.max() + 1 if len(codes) else 0, dtype=np.int64)
+        row[codes] = first_row
+        return frame["_person"].to_numpy().astype(np.int64)[row[ranked]]
+
+    def of(self, table: str) -> slice:
+        t = self.tables.index(table)
+        return slice(int(self.start[t]), int(self.start[t + 1]))
+
+    def find(self, table: str, keys) -> np.ndarray:
+        """The record number of each key of `table` (-1: no such record)."""
+        t = self.tables.index(table)
+        found = _numpy(pc.index_in(text.strings(keys), value_set=self.keys[t]))
+        return np.where(found >= 0, found + self.start[t], -1)
+
+    def linked_component(self) -> np.ndarray:
+        """The component of each record that carries an identifier (-1: none, anonymous)."""
+        return np.where(self.identifiers > 0, self.component, -1)
 
 
 def _with_identifiable(kpi: dict, numerator: float, denominator: float, definition: str) -> None:
@@ -398,29 +571,35 @@ def _with_identifiable(kpi: dict, numerator: float, denominator: float, definiti
 
 
 def add_identifiable_kpis(
-    world: World, out: dict[str, pd.DataFrame], orders: pd.DataFrame, kpis: dict
+    world: World,
+    out: dict[str, pd.DataFrame],
+    orders: pd.DataFrame,
+    kpis: dict,
+    records: Records | None = None,
 ) -> pd.DataFrame:
     """Add `identifiable` to each identity-dependent KPI; return the per-record flags.
 
     `orders` is the truth's order frame (order_id, person_index, order_channel,
-    ordered_at, is_cancelled, net_sales_eur, is_ropo)."""
-    comp = identifiable_records(world, out)
+    ordered_at, is_cancelled, net_sales_eur, is_ropo); `records` the `Records` of
+    `world` and `out` when already made."""
+    records = Records(world, out) if records is None else records
     # the component of each record that carries an identifier (-1: none, anonymous)
-    component = pd.Series(
-        np.where(comp["identifiers"] > 0, comp["component"], -1), index=comp["record"]
-    )
-    order_table = orders["source_system"].map(
-        {
-            "ecommerce": "ecommerce.orders",
-            "store_pos": "store_pos.transactions",
-            "marketplace": "marketplace.orders",
-        }
-    )
-    order_record = order_table + ":" + orders["order_id"].astype(str)
+    component = records.linked_component()
+    order_record = np.full(len(orders), -1, dtype=np.int64)
+    source_system = orders["source_system"].to_numpy()
+    for system, table in (
+        ("ecommerce", "ecommerce.orders"),
+        ("store_pos", "store_pos.transactions"),
+        ("marketplace", "marketplace.orders"),
+    ):
+        mine = source_system == system
+        order_record[mine] = records.find(table, orders["order_id"].to_numpy()[mine])
+    found = order_record >= 0
     orders = orders.assign(
-        is_identifiable=_isin(order_record, comp.loc[comp["is_identifiable"], "record"]),
-        component=component.reindex(order_record).fillna(-1).astype(np.int64).to_numpy(),
+        is_identifiable=found & records.is_identifiable[np.maximum(order_record, 0)],
+        component=np.where(found, component[np.maximum(order_record, 0)], -1),
     )
+    del order_record, found, source_system
     end_s = world.tables["_end"]
 
     # omnichannel buyer share over the components: each one customer of a perfect warehouse
@@ -444,24 +623,28 @@ def add_identifiable_kpis(
     # order) count when both lie in one component: each is reachable from the other
     sessions = world.sessions
     session_component = np.full(len(sessions), -1, dtype=np.int64)
-    of_sessions = comp[comp["table"] == "sessions"]
-    session_component[of_sessions["key"].astype(np.int64).to_numpy()] = np.where(
-        of_sessions["identifiers"] > 0, of_sessions["component"], -1
-    )
+    of_sessions = records.of("sessions")
+    session_number = records.keys[records.tables.index("sessions")]
+    session_component[session_number] = component[of_sessions]
     session_linked = np.zeros(len(sessions), dtype=bool)
-    linked_sessions = of_sessions[of_sessions["is_identifiable"]]["key"]
-    session_linked[linked_sessions.astype(np.int64).to_numpy()] = True
+    session_linked[session_number] = records.is_identifiable[of_sessions]
 
     # ROPO: a store order with a view of the category in the 14 days before on a session
     # of the same component
     events = world.events
     ref = world.tables["_reference"]
-    views = events[events["code"].to_numpy() == VIEW_ITEM][["session_number", "at", "sku"]]
-    views = views.assign(
-        component=session_component[views["session_number"].to_numpy()],
-        category_id=ref.products["category_id"].to_numpy()[views["sku"].to_numpy()],
+    is_view = events["code"].to_numpy() == VIEW_ITEM
+    view_component = session_component[events["session_number"].to_numpy()[is_view]]
+    category_codes, categories = pd.factorize(ref.products["category_id"])
+    view_category = category_codes[events["sku"].to_numpy()[is_view]]
+    view_at = events["at"].to_numpy()[is_view]
+    linked = view_component >= 0
+    view_component, view_category, view_at = (
+        view_component[linked],
+        view_category[linked],
+        view_at[linked],
     )
-    views = views[views["component"] >= 0]
+    del is_view, linked
     lines = world.lines.merge(
         orders[["order_id", "order_channel", "component", "ordered_at", "is_cancelled"]],
         on="order_id",
@@ -470,16 +653,27 @@ def add_identifiable_kpis(
     store_lines = lines[
         (lines["order_channel"] == "store") & ~lines["is_cancelled"] & (lines["component"] >= 0)
     ]
-    category = ref.products.set_index("sku")["category_id"]
-    store_lines = store_lines.assign(category_id=category.reindex(store_lines["sku"]).to_numpy())
-    matched = store_lines.merge(
-        views[["component", "at", "category_id"]], on=["component", "category_id"]
+    category = pd.Series(category_codes, index=ref.products["sku"].to_numpy())
+    line_category = category.reindex(store_lines["sku"]).to_numpy()
+    # a line matches when a view of its component and category lies in the 14 days before:
+    # views sorted by (component, category, time), two binary searches per line
+    base = min(view_at.min(initial=0), store_lines["ordered_at"].to_numpy().min(initial=0))
+    base = np.datetime64(base, "s") - np.timedelta64(15 * 86400, "s") if len(view_at) else base
+
+    def pair_time(comp_, cat_, at_) -> np.ndarray:
+        seconds = (np.asarray(at_, dtype="datetime64[s]") - base).astype(np.int64)
+        return (np.asarray(comp_, np.int64) * len(categories) + cat_) * (1 << 34) + seconds
+
+    view_key = np.sort(pair_time(view_component, view_category, view_at))
+    line_at = store_lines["ordered_at"].to_numpy()
+    line_component = store_lines["component"].to_numpy()
+    before = np.searchsorted(view_key, pair_time(line_component, line_category, line_at))
+    window_start = np.searchsorted(
+        view_key,
+        pair_time(line_component, line_category, line_at - np.timedelta64(14 * 86400, "s")),
     )
-    matched = matched[
-        (matched["at"] < matched["ordered_at"])
-        & (matched["at"] >= matched["ordered_at"] - pd.Timedelta(days=14))
-    ]
-    ropo_orders = matched["order_id"].drop_duplicates()
+    ropo_orders = store_lines["order_id"][before > window_start].drop_duplicates()
+    del view_key, view_component, view_category, view_at
     ropo = _isin(store["order_id"], ropo_orders)
     _with_identifiable(
         kpis["ropo_share_of_store_sales"],
@@ -495,10 +689,7 @@ def add_identifiable_kpis(
     lp = pd.DataFrame(
         {
             "lead_id": leads["lead_id"].to_numpy(),
-            "component": component.reindex("crm.leads:" + leads["lead_id"].astype(str))
-            .fillna(-1)
-            .astype(np.int64)
-            .to_numpy(),
+            "component": _component_of(records, component, "crm.leads", leads["lead_id"]),
             "lead_at": pd.to_datetime(leads["created_ts"], format="%Y-%m-%dT%H:%M:%SZ").to_numpy(),
         }
     )
@@ -530,12 +721,9 @@ def add_identifiable_kpis(
     r = pd.DataFrame(
         {
             "response_id": responses["response_id"].to_numpy(),
-            "component": component.reindex(
-                "surveys.responses:" + responses["response_id"].astype(str)
-            )
-            .fillna(-1)
-            .astype(np.int64)
-            .to_numpy(),
+            "component": _component_of(
+                records, component, "surveys.responses", responses["response_id"]
+            ),
             "at": at,
         }
     )
@@ -566,38 +754,54 @@ def add_identifiable_kpis(
             "definition": f"NPS points, {label}: {segment}",
         }
 
-    flags = comp[(comp["table"] != "sessions") & (comp["person_index"] >= 0)]
-    flags = flags.assign(component=component.reindex(flags["record"]).to_numpy())[
-        ["table", "key", "person_index", "is_identifiable", "component"]
-    ]
-    visitors = pd.DataFrame(
-        {
-            "table": np.where(
-                sessions["platform"].to_numpy() == "app",
-                "app_analytics.devices",
-                "web_analytics.cookies",
-            ),
-            "key": world.tables["_session_text"].visitor.to_numpy(zero_copy_only=False),
-            "person_index": sessions["person_index"].to_numpy(),
-            "is_identifiable": session_linked,
-            "component": session_component,
-        }
+    # per record of a known person (not the sessions), then per cookie and app device
+    person_ids = text.strings(world.people["person_id"])
+    keep = np.flatnonzero(
+        (records.table != records.tables.index("sessions")) & (records.person_index >= 0)
     )
-    visitors = visitors[visitors["person_index"] >= 0].drop_duplicates(["table", "key"])
-    flags = pd.concat([flags, visitors], ignore_index=True)
-    flags["is_identifiable_ropo"] = (flags["table"] == "store_pos.transactions") & _isin(
-        flags["key"], ropo_orders
+    names = [*records.tables, "app_analytics.devices", "web_analytics.cookies"]
+    name_code = records.table[keep]
+    keys = pa.concat_arrays(
+        [
+            records.keys[t].take(pa.array(keep[records.table[keep] == t] - records.start[t]))
+            for t in range(len(records.tables))
+            if records.tables[t] != "sessions"
+        ]
     )
-    system_table = _split_first(flags["table"], ".")
-    person_ids = world.people["person_id"].to_numpy()
+    human = np.flatnonzero(sessions["person_index"].to_numpy() >= 0)
+    is_app = sessions["platform"].to_numpy()[human] == "app"
+    visitor = world.tables["_session_text"].visitor.take(pa.array(human))
+    visitor_code = _numpy(pc.dictionary_encode(visitor, null_encoding="encode").indices)
+    _, first = np.unique(visitor_code * 2 + is_app, return_index=True)
+    first = np.sort(first)
+    human = human[first]
+    name_code = np.concatenate(
+        [name_code, np.where(is_app[first], len(records.tables), len(records.tables) + 1)]
+    )
+    keys = pa.concat_arrays([keys, visitor.take(pa.array(first))])
+    person_index = np.concatenate(
+        [records.person_index[keep], sessions["person_index"].to_numpy()[human]]
+    )
+    is_ropo = (name_code == names.index("store_pos.transactions")) & pc.is_in(
+        keys, value_set=text.strings(ropo_orders), skip_nulls=True
+    ).to_numpy(zero_copy_only=False)
+    # text columns handed to pandas as the Arrow-backed `str` columns it would infer
+    system, _, table = zip(*(name.partition(".") for name in names), strict=True)
     return pd.DataFrame(
         {
-            "source_system": system_table[0].to_numpy(),
-            "source_table": system_table[1].to_numpy(),
-            "source_record_id": flags["key"].astype(str).to_numpy(),
-            "person_id": person_ids[flags["person_index"].to_numpy()],
-            "component": flags["component"].astype(np.int64).to_numpy(),
-            "is_identifiable": flags["is_identifiable"].to_numpy(),
-            "is_identifiable_ropo": flags["is_identifiable_ropo"].fillna(False).to_numpy(bool),
+            "source_system": text.column(pa.array(system).take(pa.array(name_code))),
+            "source_table": text.column(pa.array(table).take(pa.array(name_code))),
+            "source_record_id": text.column(keys),
+            "person_id": text.column(person_ids.take(pa.array(person_index))),
+            "component": np.concatenate([component[keep], session_component[human]]),
+            "is_identifiable": np.concatenate(
+                [records.is_identifiable[keep], session_linked[human]]
+            ),
+            "is_identifiable_ropo": is_ropo.astype(bool),
         }
     )
+
+
+def _component_of(records: Records, component: np.ndarray, table: str, keys) -> np.ndarray:
+    found = records.find(table, keys)
+    return np.where(found >= 0, component[np.maximum(found, 0)], -1)

@@ -36,7 +36,12 @@ def _write_file(table: pa.Table, path: str) -> None:
     # the folder is made on the worker too: creating directories is a system call that
     # costs as much as the file (ext4), and the workers release the GIL while they wait
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    pq.write_table(table, path, **PARQUET_OPTIONS)
+    # encoded in memory and written with one system call: written to the file, Arrow makes
+    # about 35 small writes and 20 seeks per file (a world is 12,400 files); same bytes
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, **PARQUET_OPTIONS)
+    with open(path, "wb") as file:
+        file.write(sink.getvalue())
 
 
 class ParquetFiles:
