@@ -134,6 +134,10 @@ def _ga_client_id_values(values) -> pa.Array:
     return _by_code(client.where(client.notna() & (client != "")), codes)
 
 
+def _ga_client_id(values) -> pd.Series:
+    return _as_nodes("cookie", _ga_client_id_values(values))
+
+
 # a node column: its kind and its values (Arrow text, null for none; or int64, -1 for none)
 Nodes = tuple[str, "pa.Array | np.ndarray"]
 
