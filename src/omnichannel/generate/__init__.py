@@ -151,6 +151,11 @@ def _write_identifiable(
     """The identifiable records of the extracts as delivered (defects planted), the KPIs
     with their identifiable values, and the defects. The record graph does not need the
     truth; the KPIs wait for the truth step's hand-over file."""
+    from omnichannel.generate.attribution_truth import (
+        ATTRIBUTION_EXTRACTS,
+        ATTRIBUTION_WORLD_TABLES,
+        add_attribution_kpis,
+    )
     from omnichannel.generate.linkable import (
         EXTRACTS_READ,
         WORLD_TABLES_READ,
@@ -161,9 +166,10 @@ def _write_identifiable(
     defects.to_parquet(truth / "defects.parquet", index=False)
     del defects
     if in_child:  # let go of what this step does not read (pages shared with the parent)
-        for name in [name for name in extracts if name not in EXTRACTS_READ]:
+        for name in [name for name in extracts if name not in EXTRACTS_READ | ATTRIBUTION_EXTRACTS]:
             del extracts[name]
-        for name in [name for name in world.tables if name not in WORLD_TABLES_READ]:
+        keep = WORLD_TABLES_READ | ATTRIBUTION_WORLD_TABLES
+        for name in [name for name in world.tables if name not in keep]:
             del world.tables[name]
         world.footfall = pd.DataFrame()
         release_free_memory()
@@ -176,9 +182,13 @@ def _write_identifiable(
     clock.lap("identifiable records: wait for the truth")
     with handover.open("rb") as file:
         orders, kpis = pickle.load(file)
-    add_identifiable_kpis(world, extracts, orders, kpis, records).to_parquet(
-        truth / "identifiable_records.parquet", index=False
-    )
+    identifiable = add_identifiable_kpis(world, extracts, orders, kpis, records)
+    identifiable.to_parquet(truth / "identifiable_records.parquet", index=False)
+    # the planted attribution shares, true and identifiable (attribution_truth.py)
+    add_attribution_kpis(
+        world, extracts["app_analytics.geofence_visits"], orders, identifiable, kpis
+    ).to_parquet(truth / "attribution_touches.parquet", index=False)
+    del identifiable
     (truth / "kpis.json").write_text(json.dumps(kpis, indent=2, sort_keys=True))
     handover.unlink()
     clock.lap("identifiable records: KPIs")

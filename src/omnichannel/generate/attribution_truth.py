@@ -1,0 +1,460 @@
+"""The planted attribution shares: every conversion credited to its TRUE marketing touches.
+
+Computed from the clean world with the definitions of the metric dictionary (Attribution)
+and of the warehouse's `int_conversion_touches_windowed`:
+
+- a **conversion** is a non-cancelled order of any channel, worth its net sales;
+- its **touches** are its person's touches at or before the order and no more than 30 days
+  before it: ad clicks (the click that opens a paid web session; an app session from an ad
+  carries no click id, so it is a session touch of the same channel at the same instant),
+  email and SMS clicks, non-direct sessions (Organic Search, Referral, Organic Social; Direct
+  sessions are no touch, Email and SMS sessions are the clicks already counted) and store
+  visits seen by the app's geofence (channel `Store Visit`). Loyalty scans at the till are
+  the purchase itself and calls are service: no touches (the warehouse's rule; metrics.md
+  names "store visits detected by the app");
+- models: first touch, last non-direct touch, linear, time decay (7-day half-life),
+  position-based 40/20/40 and the Markov chain removal effect (the transition matrix of the
+  collapsed channel paths, converting and non-converting, absorbed exactly by solving the
+  linear system instead of the warehouse's matrix powers);
+- money is split in cents by largest remainder (ties to the earlier touch), as the
+  warehouse does, and a conversion without a touch goes to `unattributed`.
+
+The same rules run twice: on the true person (the planted value), and on the truth's
+identity components (`identifiable`: the order's component and only the touches whose record
+lies in it, see linkable.py; the Markov non-converting paths are those of components that
+hold an identifier other than a cookie or a device, as the warehouse knows only such
+customers). Everything is vectorised; per conversion and touch the result is written to
+`attribution_touches.parquet`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from omnichannel.generate import text
+from omnichannel.generate.event_extracts import message_ids
+from omnichannel.generate.world import TRAFFIC_SOURCES, World, visitor_ids
+
+# what this step reads beyond linkable's EXTRACTS_READ / WORLD_TABLES_READ (forked child)
+ATTRIBUTION_EXTRACTS = frozenset({"app_analytics.geofence_visits"})
+ATTRIBUTION_WORLD_TABLES = frozenset({"_sends", "_engagements"})
+LOOKBACK = np.timedelta64(30 * 86400, "s")
+HALF_LIFE_SECONDS = 7 * 86400.0
+MODELS = ("first_touch", "last_non_direct", "linear", "time_decay", "position_based", "markov")
+UNATTRIBUTED = "unattributed"
+STORE_VISIT = "Store Visit"
+# sources whose session is a touch of its own (paid ones are ad clicks on the web)
+SESSION_TOUCH_SOURCES = ("Organic Search", "Referral", "Organic Social", "Unassigned")
+PAID_SOURCES = ("Paid Search", "Paid Social", "Display")
+
+
+def true_touches(world: World, geofence_visits: pd.DataFrame) -> pd.DataFrame:
+    """Every human touch: person_index, touch_type, touch_id (the raw record's id; a session
+    is 'visitor_id@ISO start'), attribution_channel, touched_at, and `visitor` (the cookie or
+    device of a session or ad click) or `record` (the message or geofence visit) that carries
+    its identity."""
+    sessions, people = world.sessions, world.people
+    source = np.array([s[0] for s in TRAFFIC_SOURCES], dtype=object)[
+        sessions["source_index"].to_numpy()
+    ]
+    human = sessions["person_index"].to_numpy() >= 0
+    is_web = sessions["platform"].to_numpy() == "web"
+    paid = np.isin(source, PAID_SOURCES)
+    touch = human & (np.isin(source, SESSION_TOUCH_SOURCES) | paid)
+    rows = np.flatnonzero(touch)
+    start = sessions["start_at"].to_numpy().astype("datetime64[s]")[rows]
+    visitor = visitor_ids(sessions, people).take(pa.array(rows))
+    is_click = paid[rows] & is_web[rows]
+    touch_id = np.where(
+        is_click,
+        text.as_numpy(text.ids("GCL", sessions["session_number"].to_numpy()[rows], 9)),
+        text.as_numpy(text.join(visitor, "@", text.iso_utc(start))),
+    )
+    session_touches = pd.DataFrame(
+        {
+            "person_index": sessions["person_index"].to_numpy()[rows],
+            "touch_type": np.where(is_click, "ad_click", "session"),
+            "touch_id": touch_id,
+            "attribution_channel": source[rows],
+            "touched_at": start,
+            "identity_table": np.where(
+                is_web[rows], "web_analytics.cookies", "app_analytics.devices"
+            ),
+            "identity_key": text.as_numpy(visitor),
+        }
+    )
+
+    sends, engagements = world.tables["_sends"], world.tables["_engagements"]
+    clicks = engagements[engagements["type"].to_numpy() == "click"]
+    number = clicks["message_number"].to_numpy()
+    channel = sends["channel"].to_numpy()[number]
+    message = text.as_numpy(message_ids(number))
+    message_touches = pd.DataFrame(
+        {
+            "person_index": sends["person"].to_numpy()[number],
+            "touch_type": np.where(channel == "sms", "sms_click", "email_click"),
+            "touch_id": message + "-click",
+            "attribution_channel": np.where(channel == "sms", "SMS", "Email"),
+            "touched_at": clicks["at"].to_numpy().astype("datetime64[s]"),
+            "identity_table": "messaging.sends",
+            "identity_key": message,
+        }
+    )
+
+    visits = geofence_visits.drop_duplicates("visit_id")
+    store_touches = pd.DataFrame(
+        {
+            "person_index": visits["_person"].to_numpy(),
+            "touch_type": "store_visit_geofence",
+            "touch_id": visits["visit_id"].astype(str).to_numpy(),
+            "attribution_channel": STORE_VISIT,
+            "touched_at": pd.to_datetime(visits["entered_ts"], format="%Y-%m-%dT%H:%M:%SZ")
+            .to_numpy()
+            .astype("datetime64[s]"),
+            "identity_table": "app_analytics.geofence_visits",
+            "identity_key": visits["visit_id"].astype(str).to_numpy(),
+        }
+    )
+    touches = pd.concat([session_touches, message_touches, store_touches], ignore_index=True)
+    for column in ("touch_type", "touch_id", "attribution_channel", "identity_table"):
+        touches[column] = touches[column].astype(object)
+    return touches[touches["person_index"] >= 0].reset_index(drop=True)
+
+
+def conversion_paths(conversions: pd.DataFrame, touches: pd.DataFrame, key: str) -> pd.DataFrame:
+    """(conversion, touch) pairs of the same `key` (person or component) in the lookback,
+    positioned by time (ties: touch id); conversions without a touch get one row with a null
+    touch."""
+    pairs = conversions[conversions[key] >= 0][["order_index", key, "ordered_at"]].merge(
+        touches[[key, "touch_index", "touched_at"]], on=key
+    )
+    at, ordered = pairs["touched_at"].to_numpy(), pairs["ordered_at"].to_numpy()
+    pairs = pairs[(at <= ordered) & (at >= ordered - LOOKBACK)]
+    pairs = pairs.sort_values(["order_index", "touched_at", "touch_index"], kind="stable")
+    pairs["touch_position"] = pairs.groupby("order_index").cumcount() + 1
+    pairs["path_length"] = pairs.groupby("order_index")["touch_index"].transform("size")
+    lonely = np.setdiff1d(conversions["order_index"].to_numpy(), pairs["order_index"].to_numpy())
+    paths = pd.concat(
+        [
+            pairs[["order_index", "touch_index", "touch_position", "path_length"]],
+            pd.DataFrame(
+                {"order_index": lonely, "touch_index": -1, "touch_position": 0, "path_length": 0}
+            ),
+        ],
+        ignore_index=True,
+    ).sort_values(["order_index", "touch_position"], kind="stable")
+    return paths.reset_index(drop=True)
+
+
+def _collapsed_steps(path_id: np.ndarray, channel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Steps of paths (rows sorted by path, time) with consecutive repeats of a channel
+    collapsed into one."""
+    keep = np.ones(len(path_id), dtype=bool)
+    keep[1:] = (path_id[1:] != path_id[:-1]) | (channel[1:] != channel[:-1])
+    return path_id[keep], channel[keep]
+
+
+def markov_removal_effects(
+    converting: tuple[np.ndarray, np.ndarray], other: tuple[np.ndarray, np.ndarray]
+) -> pd.DataFrame:
+    """Removal effect per channel from collapsed paths ((path id, channel code) per step, sorted;
+    converting paths and non-converting paths, ids distinct between both). States: start,
+    the channels, conversion, null; a channel removed sends every transition into it to null.
+    P(conversion from start) solved exactly: (I - Q) x = r."""
+    channels = int(max([c.max() + 1 for _, c in (converting, other) if len(c)], default=0))
+    start, conversion, null = channels, channels + 1, channels + 2
+    frm, to = [], []
+    for (path_id, channel), absorbed in ((converting, conversion), (other, null)):
+        if not len(path_id):
+            continue
+        first = np.ones(len(path_id), dtype=bool)
+        first[1:] = path_id[1:] != path_id[:-1]
+        last = np.ones(len(path_id), dtype=bool)
+        last[:-1] = path_id[1:] != path_id[:-1]
+        frm += [np.full(first.sum(), start), channel[:-1][~last[:-1]], channel[last]]
+        to += [channel[first], channel[1:][~last[:-1]], np.full(last.sum(), absorbed)]
+    frm_all, to_all = np.concatenate(frm), np.concatenate(to)
+    counts = np.zeros((channels + 3, channels + 3))
+    np.add.at(counts, (frm_all, to_all), 1.0)
+
+    def conversion_probability(removed: int | None) -> float:
+        c = counts.copy()
+        if removed is not None:
+            c[:, null] += c[:, removed]
+            c[:, removed] = 0
+            c[removed, :] = 0
+        totals = c.sum(axis=1, keepdims=True)
+        p = np.divide(c, totals, out=np.zeros_like(c), where=totals > 0)
+        transient = list(range(channels)) + [start]
+        q = p[np.ix_(transient, transient)]
+        r = p[transient, conversion]
+        x = np.linalg.solve(np.eye(len(transient)) - q, r)
+        return float(x[-1])
+
+    full = conversion_probability(None)
+    without = np.array([conversion_probability(c) for c in range(channels)])
+    effect = 1.0 - without / full if full > 0 else np.zeros(channels)
+    return pd.DataFrame(
+        {"conversion_probability": full, "without_channel": without, "removal_effect": effect}
+    )
+
+
+def attribute(
+    paths: pd.DataFrame, touches: pd.DataFrame, net_cents: np.ndarray, effects: pd.Series
+) -> pd.DataFrame:
+    """Weights and largest-remainder cents per (conversion, touch) and model, as
+    fct_attribution computes them; `effects`: removal effect per channel."""
+    p = paths.copy()
+    has = p["touch_index"].to_numpy() >= 0
+    ti = np.maximum(p["touch_index"].to_numpy(), 0)
+    p["attribution_channel"] = np.where(
+        has, touches["attribution_channel"].to_numpy()[ti], UNATTRIBUTED
+    )
+    seconds = (
+        (
+            p["ordered_at"].to_numpy().astype("datetime64[s]")
+            - touches["touched_at"].to_numpy()[ti].astype("datetime64[s]")
+        )
+        .astype("timedelta64[s]")
+        .astype(np.int64)
+    )
+    position, length = p["touch_position"].to_numpy(), p["path_length"].to_numpy()
+    order = p["order_index"].to_numpy()
+    decay = np.where(has, np.power(0.5, seconds.astype(float) / HALF_LIFE_SECONDS), 0.0)
+    decay_total = pd.Series(decay).groupby(order).transform("sum").to_numpy()
+    # Markov: the channel's effect / the path's channels' effects, shared by its touches
+    channel_touches = (
+        p.groupby(["order_index", "attribution_channel"])["touch_index"]
+        .transform("size")
+        .to_numpy()
+    )
+    effect = effects.reindex(p["attribution_channel"]).fillna(0.0).to_numpy()
+    first_of_channel = ~p.duplicated(["order_index", "attribution_channel"]).to_numpy()
+    path_effect = (
+        pd.Series(np.where(first_of_channel & has, effect, 0.0)).groupby(order).transform("sum")
+    ).to_numpy()
+    safe_length = np.maximum(length, 1).astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        weights = {
+            "first_touch": (position == 1).astype(float),
+            "last_non_direct": (position == length).astype(float),
+            "linear": 1.0 / safe_length,
+            "time_decay": decay / np.where(decay_total > 0, decay_total, 1.0),
+            "position_based": np.select(
+                [length == 1, length == 2, (position == 1) | (position == length)],
+                [1.0, 0.5, 0.4],
+                0.2 / np.maximum(length - 2, 1).astype(float),
+            ),
+            "markov": np.where(
+                path_effect > 0,
+                effect / np.where(path_effect > 0, path_effect, 1.0) / channel_touches,
+                1.0 / safe_length,
+            ),
+        }
+    cents = net_cents[order]
+    for model, weight in weights.items():
+        weight = np.where(has, weight, 1.0)
+        exact = cents.astype(float) * weight
+        floor = np.floor(exact + 1e-9).astype(np.int64)
+        leftover = cents - pd.Series(floor).groupby(order).transform("sum").to_numpy()
+        rank = (
+            pd.DataFrame({"o": order, "r": -(exact - floor), "pos": position})
+            .sort_values(["o", "r", "pos"], kind="stable")
+            .groupby("o")
+            .cumcount()
+            .sort_index()
+            .to_numpy()
+            + 1
+        )
+        p[f"{model}_cents"] = floor + (rank <= leftover)
+    return p
+
+
+def _shares(
+    attributed: pd.DataFrame, channels: list[str], total_cents: int, definition: str
+) -> dict[str, dict[str, dict]]:
+    shares: dict[str, dict[str, dict]] = {}
+    for model in MODELS:
+        per = attributed.groupby("attribution_channel")[f"{model}_cents"].sum()
+        shares[model] = {
+            channel: {
+                "value": float(per.get(channel, 0)) / total_cents if total_cents else None,
+                "numerator": round(float(per.get(channel, 0)) / 100, 2),
+                "denominator": round(total_cents / 100, 2),
+                "definition": f"{model}: {definition}",
+            }
+            for channel in channels
+        }
+    return shares
+
+
+def _run(
+    conversions: pd.DataFrame,
+    touches: pd.DataFrame,
+    key: str,
+    other_keys: np.ndarray,
+    channels: list[str],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Paths, Markov effects and attribution of one variant (`key`: person or component;
+    `other_keys`: the keys whose touches outside every lookback form non-converting paths)."""
+    paths = conversion_paths(conversions, touches, key)
+    code = pd.Index(channels).get_indexer(touches["attribution_channel"])
+    touched = paths[paths["touch_index"] >= 0]
+    converting = _collapsed_steps(
+        touched["order_index"].to_numpy(), code[touched["touch_index"].to_numpy()]
+    )
+    unused = touches[
+        ~np.isin(touches["touch_index"].to_numpy(), touched["touch_index"].to_numpy())
+        & np.isin(touches[key].to_numpy(), other_keys)
+    ].sort_values([key, "touched_at", "touch_index"], kind="stable")
+    other = _collapsed_steps(
+        unused[key].to_numpy() + len(conversions),
+        code[unused["touch_index"].to_numpy()],
+    )
+    effects = markov_removal_effects(converting, other)
+    effects.index = channels
+    paths = paths.merge(conversions[["order_index", "ordered_at"]], on="order_index")
+    return attribute(
+        paths, touches, conversions["net_cents"].to_numpy(), effects["removal_effect"]
+    ), effects
+
+
+def add_attribution_kpis(
+    world: World,
+    geofence_visits: pd.DataFrame,
+    orders: pd.DataFrame,
+    identifiable: pd.DataFrame,
+    kpis: dict,
+) -> pd.DataFrame:
+    """Plant `attribution_share_by_channel` (model -> channel -> ratio, with `identifiable`)
+    and `attribution_markov_removal_effect` in `kpis`; return the (conversion, touch) rows
+    of both variants for attribution_touches.parquet.
+
+    `orders`: the truth's order frame; `identifiable`: identifiable_records (linkable.py)."""
+    touches = true_touches(world, geofence_visits)
+    touches["touch_index"] = np.arange(len(touches))
+    live = orders[~orders["is_cancelled"].to_numpy()].sort_values("order_id", kind="stable")
+    conversions = pd.DataFrame(
+        {
+            "order_index": np.arange(len(live)),
+            "order_id": live["order_id"].astype(str).to_numpy(),
+            "source_system": live["source_system"].astype(str).to_numpy(),
+            "person_index": live["person_index"].to_numpy().astype(np.int64),
+            "ordered_at": live["ordered_at"].to_numpy().astype("datetime64[s]"),
+            "net_cents": np.round(live["net_sales_eur"].to_numpy() * 100).astype(np.int64),
+        }
+    )
+    total_cents = int(conversions["net_cents"].sum())
+
+    # the identity components of the truth (linkable.py): orders, messages, geofence visits,
+    # and the cookie or device of every session and ad click
+    component = pd.Series(
+        identifiable["component"].to_numpy(),
+        index=(identifiable["source_system"] + "." + identifiable["source_table"])
+        + ":"
+        + identifiable["source_record_id"].astype(str),
+    )
+    component = component[~component.index.duplicated()]
+    order_table = conversions["source_system"].map(
+        {
+            "ecommerce": "ecommerce.orders",
+            "store_pos": "store_pos.transactions",
+            "marketplace": "marketplace.orders",
+        }
+    )
+    conversions["component"] = (
+        component.reindex(order_table + ":" + conversions["order_id"])
+        .fillna(-1)
+        .astype(np.int64)
+        .to_numpy()
+    )
+    touches["component"] = (
+        component.reindex(touches["identity_table"] + ":" + touches["identity_key"])
+        .fillna(-1)
+        .astype(np.int64)
+        .to_numpy()
+    )
+    # the warehouse's customers: components holding an identifier other than a cookie or a
+    # device (any record but a visitor's)
+    visitor_tables = ["web_analytics.cookies", "app_analytics.devices"]
+    customers = np.unique(
+        identifiable.loc[
+            ~(identifiable["source_system"] + "." + identifiable["source_table"]).isin(
+                visitor_tables
+            ),
+            "component",
+        ].to_numpy()
+    )
+    customers = customers[customers >= 0]
+
+    channels = sorted(set(touches["attribution_channel"]))
+    found, found_effects = _run(
+        conversions, touches, "person_index", np.unique(touches["person_index"]), channels
+    )
+    known, known_effects = _run(conversions, touches, "component", customers, channels)
+    listed = [*channels, UNATTRIBUTED]
+    true_def = (
+        "net sales of non-cancelled orders credited to the channel's touches of the TRUE buyer "
+        "in the 30 days before (ad clicks, email/SMS clicks, non-direct sessions, app-geofence "
+        "store visits), largest-remainder cents / net sales of all non-cancelled orders"
+    )
+    known_def = (
+        "the same over the touches whose record lies in the order's identity component "
+        "(linkable.py); orders without a component are unattributed; Markov paths per component"
+    )
+    planted = _shares(found, listed, total_cents, true_def)
+    for model, per in _shares(known, listed, total_cents, known_def).items():
+        for channel, ratio in per.items():
+            planted[model][channel]["identifiable"] = ratio
+    kpis["attribution_share_by_channel"] = planted
+    kpis["attribution_markov_removal_effect"] = {
+        channel: {
+            "value": float(found_effects.loc[channel, "removal_effect"]),
+            "numerator": float(
+                found_effects.loc[channel, "conversion_probability"]
+                - found_effects.loc[channel, "without_channel"]
+            ),
+            "denominator": float(found_effects.loc[channel, "conversion_probability"]),
+            "definition": "1 - P(conversion without the channel) / P(conversion), Markov chain "
+            "of the true people's collapsed channel paths (converting and not)",
+            "identifiable": {
+                "value": float(known_effects.loc[channel, "removal_effect"]),
+                "numerator": float(
+                    known_effects.loc[channel, "conversion_probability"]
+                    - known_effects.loc[channel, "without_channel"]
+                ),
+                "denominator": float(known_effects.loc[channel, "conversion_probability"]),
+                "definition": "the same with paths per identity component of a customer",
+            },
+        }
+        for channel in channels
+    }
+
+    rows = []
+    for variant, attributed in (("true", found), ("identifiable", known)):
+        has = attributed["touch_index"].to_numpy() >= 0
+        ti = np.maximum(attributed["touch_index"].to_numpy(), 0)
+        oi = attributed["order_index"].to_numpy()
+        frame = pd.DataFrame(
+            {
+                "variant": variant,
+                "source_system": conversions["source_system"].to_numpy()[oi],
+                "order_ref": conversions["order_id"].to_numpy()[oi],
+                "touch_type": np.where(has, touches["touch_type"].to_numpy()[ti], None),
+                "touch_id": np.where(has, touches["touch_id"].to_numpy()[ti], None),
+                "attribution_channel": attributed["attribution_channel"].to_numpy(),
+                "touched_at": np.where(
+                    has, touches["touched_at"].to_numpy()[ti], np.datetime64("NaT")
+                ).astype("datetime64[s]"),
+                "touch_position": attributed["touch_position"].to_numpy().astype(np.int32),
+                "path_length": attributed["path_length"].to_numpy().astype(np.int32),
+                **{
+                    f"{model}_cents": attributed[f"{model}_cents"].to_numpy().astype(np.int64)
+                    for model in MODELS
+                },
+            }
+        )
+        rows.append(frame)
+    return pd.concat(rows, ignore_index=True)
