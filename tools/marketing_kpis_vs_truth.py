@@ -78,15 +78,146 @@ def main(database: Path, truth: Path) -> int:
                 f"{want['numerator']:>14,.2f} /{want['denominator']:>8,.0f}"
             )
         print()
-        for model, net_sales, unattributed in con.execute(
-            "select attribution_model, sum(attributed_net_sales_amount_eur),"
-            " sum(case when is_unattributed then attributed_net_sales_amount_eur else 0 end)"
-            " from marts.fct_attribution group by 1 order by 1"
-        ).fetchall():
-            print(
-                f"attribution {model:18s} net sales {net_sales:>14,.2f}  unattributed {unattributed:>14,.2f}"
-            )
+        attribution(con, planted)
+        print()
+        attribution_paths(con, truth)
+        print()
+        ropo(con, truth, planted["ropo_share_of_store_sales"])
     return 0
+
+
+def attribution(con: duckdb.DuckDBPyConnection, planted: dict) -> None:
+    """Share of net sales per model and channel: planted (true buyer), identifiable, found."""
+    found = {
+        (model, channel): float(amount)
+        for model, channel, amount in con.execute(
+            "select attribution_model, attribution_channel, sum(attributed_net_sales_amount_eur)"
+            " from marts.fct_attribution group by 1, 2"
+        ).fetchall()
+    }
+    print(
+        f"{'attribution share':34s}{'planted':>10s}{'identif.':>10s}{'found':>10s}"
+        f"{'found-identif. pt':>19s}{'found-planted pt':>18s}"
+    )
+    for model, channels in planted.get("attribution_share_by_channel", {}).items():
+        for channel, want in channels.items():
+            got = found.get((model, channel), 0.0) / want["denominator"]
+            best = want["identifiable"]["value"]
+            print(
+                f"{model + ' ' + channel:34s}{want['value']:>10.4f}{best:>10.4f}{got:>10.4f}"
+                f"{100 * (got - best):>+19.3f}{100 * (got - want['value']):>+18.3f}"
+            )
+    effects = dict(
+        con.execute(
+            "select attribution_channel, removal_effect"
+            " from intermediate.int_markov_removal_effects_computed"
+        ).fetchall()
+    )
+    for channel, want in planted.get("attribution_markov_removal_effect", {}).items():
+        print(
+            f"{'removal effect ' + channel:34s}{want['value']:>10.4f}"
+            f"{want['identifiable']['value']:>10.4f}{effects.get(channel, 0.0):>10.4f}"
+        )
+
+
+def attribution_paths(con: duckdb.DuckDBPyConnection, truth: Path) -> None:
+    """Conversions whose warehouse path differs from the identifiable one, and why."""
+    touches = truth / "attribution_touches.parquet"
+    if not touches.exists():
+        return
+    con.execute(
+        f"""
+        create or replace temp view truth_paths as
+        select source_system || ':' || order_ref as order_key, touch_id, touch_position
+        from read_parquet('{touches}') where variant = 'identifiable';
+        create or replace temp view warehouse_paths as
+        select
+            windowed.order_key,
+            case
+                when touches.touchpoint_type = 'session'
+                    then touches.visitor_id || '@' || strftime(touches.touched_at, '%Y-%m-%dT%H:%M:%SZ')
+                else touches.source_record_id
+            end as touch_id,
+            windowed.touch_position
+        from intermediate.int_conversion_touches_windowed as windowed
+        left join intermediate.int_touchpoints_unified as touches
+            on windowed.touchpoint_key = touches.touchpoint_key
+        """
+    )
+    rows = con.execute(
+        """
+        with truth as (
+            select order_key, string_agg(coalesce(touch_id, '-'), ',' order by touch_position) as path
+            from truth_paths group by 1
+        ),
+        warehouse as (
+            select order_key, string_agg(coalesce(touch_id, '-'), ',' order by touch_position) as path
+            from warehouse_paths group by 1
+        )
+        select
+            case
+                when truth.path = warehouse.path then 'same path'
+                when orders.customer_id is null then 'differs: order not stitched'
+                else 'differs: touches stitched to another customer or none'
+            end as outcome,
+            count(*),
+            sum(orders.net_sales_amount_eur)
+        from truth
+        inner join warehouse on truth.order_key = warehouse.order_key
+        inner join intermediate.int_orders_unified as orders on truth.order_key = orders.order_key
+        group by 1 order by 1
+        """
+    ).fetchall()
+    for outcome, count, net_sales in rows:
+        print(f"conversions, {outcome:55s}{count:>8,d}{float(net_sales):>16,.2f} EUR")
+
+
+def ropo(con: duckdb.DuckDBPyConnection, truth: Path, planted: dict) -> None:
+    """Planted -> identifiable -> found ROPO store sales, order by order."""
+    records = truth / "identifiable_records.parquet"
+    rows = con.execute(
+        f"""
+        with truth as (
+            select
+                'store_pos:' || order_ref as order_key,
+                net_sales_eur,
+                is_ropo,
+                coalesce(records.is_identifiable_ropo, false) as is_identifiable_ropo,
+                coalesce(records.component, -1) as component
+            from read_parquet('{truth / "orders.parquet"}') as orders
+            left join (
+                select source_record_id, is_identifiable_ropo, component
+                from read_parquet('{records}') where source_table = 'transactions'
+            ) as records on orders.order_ref = records.source_record_id
+            where order_channel = 'store'
+        )
+        select
+            case
+                when truth.is_identifiable_ropo and found.is_ropo then '3 found'
+                when truth.is_identifiable_ropo and found.customer_id is null
+                    then '2 identifiable, not found: store order not stitched'
+                when truth.is_identifiable_ropo
+                    then '2 identifiable, not found: views stitched to another customer'
+                when found.is_ropo then '4 found beyond the identifiable rule'
+                when truth.is_ropo and truth.component < 0
+                    then '1 true only: the store order carries no identifier'
+                when truth.is_ropo
+                    then '1 true only: the views lie in another component (cookie never tied)'
+                else '0 no ROPO'
+            end as outcome,
+            count(*),
+            sum(truth.net_sales_eur)
+        from truth
+        left join marts.fct_ropo_orders as found on truth.order_key = found.order_key
+        group by 1 order by 1
+        """
+    ).fetchall()
+    print(
+        f"ROPO share: planted {planted['value']:.4f}, identifiable "
+        f"{planted['identifiable']['value']:.4f}; store sales {planted['denominator']:,.2f} EUR"
+    )
+    for outcome, count, net_sales in rows:
+        print(f"ROPO store orders, {outcome:70s}{count:>8,d}{float(net_sales):>16,.2f} EUR")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -357,3 +358,242 @@ def test_every_model_attributes_all_net_sales_of_converting_orders(warehouse, tr
         " where attribution_model = 'markov'"
     )
     assert cents(roas_total) == expected
+
+
+# ------------------------------------------------------------------------------ attribution truth
+
+MODELS = ("first_touch", "last_non_direct", "linear", "time_decay", "position_based", "markov")
+
+
+@pytest.fixture(scope="module")
+def attribution_touches(fixture_world) -> pd.DataFrame:
+    """The truth's (conversion, touch) rows with cents per model, variants `true` (the true
+    buyer's touches) and `identifiable` (the touches of the order's identity component)."""
+    touches = pd.read_parquet(fixture_world.truth_dir / "attribution_touches.parquet")
+    touches["order_key"] = touches["source_system"] + ":" + touches["order_ref"]
+    touches["touch_id"] = touches["touch_id"].fillna("-")
+    return touches
+
+
+@pytest.fixture(scope="module")
+def warehouse_attribution(warehouse) -> pd.DataFrame:
+    """fct_attribution per (conversion, touch position), cents per model, with the touch's raw
+    record id (a session: 'visitor_id@ISO start', as the truth names it), the touch's and the
+    order's unified customer."""
+    with warehouse.connect() as con:
+        rows = con.execute(
+            """
+            select
+                windowed.order_key,
+                windowed.touch_position,
+                windowed.attribution_channel,
+                coalesce(
+                    case
+                        when touches.touchpoint_type = 'session'
+                            then touches.visitor_id || '@'
+                                || strftime(touches.touched_at, '%Y-%m-%dT%H:%M:%SZ')
+                        else touches.source_record_id
+                    end,
+                    '-'
+                ) as touch_id,
+                touches.customer_id as touch_customer_id,
+                windowed.customer_id as order_customer_id
+            from intermediate.int_conversion_touches_windowed as windowed
+            left join intermediate.int_touchpoints_unified as touches
+                on windowed.touchpoint_key = touches.touchpoint_key
+            """
+        ).df()
+        cents = con.execute(
+            "select order_key, coalesce(touch_position, 0) as touch_position, attribution_model,"
+            " cast(round(attributed_net_sales_amount_eur * 100) as bigint) as cents,"
+            " attribution_weight"
+            " from marts.fct_attribution"
+        ).df()
+    rows["touch_position"] = rows["touch_position"].fillna(0).astype(int)
+    wide = cents.pivot_table(
+        index=["order_key", "touch_position"], columns="attribution_model", values="cents"
+    ).add_suffix("_cents")
+    weight = cents[cents["attribution_model"] == "markov"].set_index(
+        ["order_key", "touch_position"]
+    )["attribution_weight"]
+    return rows.join(wide, on=["order_key", "touch_position"]).join(
+        weight.rename("markov_weight"), on=["order_key", "touch_position"]
+    )
+
+
+def paths_of(touches: pd.DataFrame) -> pd.Series:
+    """order_key -> its touches' record ids in path order ('-' for none)."""
+    ordered = touches.sort_values(["order_key", "touch_position"])
+    return ordered.groupby("order_key")["touch_id"].agg(",".join)
+
+
+def same_path_orders(identifiable: pd.DataFrame, found: pd.DataFrame) -> set[str]:
+    truth, warehouse = paths_of(identifiable), paths_of(found)
+    assert set(truth.index) == set(warehouse.index)  # one conversion per non-cancelled order
+    return set(truth.index[truth.to_numpy() == warehouse.reindex(truth.index).to_numpy()])
+
+
+def test_planted_attribution_shares_add_up_and_recompute(kpis, attribution_touches, truth_orders):
+    """Every model and variant credits all net sales of the non-cancelled orders (numerators
+    add up to the denominator, to the cent), kpis.json holds the sums of the per-touch cents,
+    and first and last touch recompute a second way: each conversion's whole net sales to the
+    channel of its first (last) touch, or to `unattributed`."""
+    shares = kpis["attribution_share_by_channel"]
+    assert set(shares) == set(MODELS)
+    live = truth_orders[~truth_orders["is_cancelled"]].set_index("order_key")["net_sales_eur"]
+    total = cents(round(live.sum(), 2))
+    assert total > 0
+    for variant, pick in (("true", lambda r: r), ("identifiable", lambda r: r["identifiable"])):
+        rows = attribution_touches[attribution_touches["variant"] == variant]
+        assert set(rows["order_key"]) == set(live.index)
+        for model in MODELS:
+            ratios = {channel: pick(ratio) for channel, ratio in shares[model].items()}
+            assert {cents(r["denominator"]) for r in ratios.values()} == {total}
+            assert sum(cents(r["numerator"]) for r in ratios.values()) == total, (variant, model)
+            per_channel = rows.groupby("attribution_channel")[f"{model}_cents"].sum()
+            assert {c: cents(r["numerator"]) for c, r in ratios.items()} == {
+                c: int(per_channel.get(c, 0)) for c in ratios
+            }
+        for model, position in (("first_touch", 1), ("last_non_direct", None)):
+            end = rows["path_length"] if position is None else position
+            ends = rows[(rows["touch_position"] == end) | (rows["path_length"] == 0)]
+            recomputed = (
+                live.reindex(ends["order_key"])
+                .groupby(ends["attribution_channel"].to_numpy())
+                .sum()
+            )
+            ratios = {channel: pick(ratio) for channel, ratio in shares[model].items()}
+            assert {c: cents(round(v, 2)) for c, v in recomputed.items()} == {
+                c: cents(r["numerator"]) for c, r in ratios.items() if r["numerator"]
+            }
+
+
+def test_identifiable_attribution_touches_are_true_touches(kpis, attribution_touches):
+    """The identity components of the truth each hold one person, so an order's identifiable
+    touches are some of its true buyer's touches: a conversion can only lose touches to
+    identity, and the identifiable unattributed share is at least the planted one."""
+    pairs = attribution_touches[attribution_touches["touch_id"] != "-"]
+    true_pairs = pairs[pairs["variant"] == "true"]
+    true = set(zip(true_pairs["order_key"], true_pairs["touch_id"], strict=True))
+    known = pairs[pairs["variant"] == "identifiable"]
+    assert set(zip(known["order_key"], known["touch_id"], strict=True)) <= true
+    for model in MODELS:
+        unattributed = kpis["attribution_share_by_channel"][model]["unattributed"]
+        assert unattributed["identifiable"]["numerator"] >= unattributed["numerator"]
+
+
+@pytest.mark.parametrize("model", [m for m in MODELS if m != "markov"])
+def test_attribution_against_the_identifiable_shares_is_explained_exactly(
+    kpis, attribution_touches, warehouse_attribution, model
+):
+    """The warehouse's touch rules, window (30 days before the order, both ends included) and
+    models are the truth's, so no window makes this fuzzy: where the warehouse sees the same
+    path as the identifiable truth (the touches of the order's identity component, by raw
+    record id, in the same order), it credits every touch the same cents. The conversions
+    whose path differs are all explained by stitching: the order is not stitched to a
+    customer (its touches go to `unattributed`), or a touch of its component is stitched to
+    another customer or none, or the warehouse adds a touch of another component. Per channel,
+    found = identifiable - the truth's cents on the differing conversions + the warehouse's."""
+    known = attribution_touches[attribution_touches["variant"] == "identifiable"]
+    same = same_path_orders(known, warehouse_attribution)
+    column = f"{model}_cents"
+    key = ["order_key", "touch_position"]
+    truth_same = known[known["order_key"].isin(same)].set_index(key)[column].sort_index()
+    found_same = warehouse_attribution[warehouse_attribution["order_key"].isin(same)]
+    found_same = found_same.set_index(key)[column].sort_index()
+    assert found_same.astype("int64").equals(truth_same.astype("int64"))
+
+    differing = known[~known["order_key"].isin(same)]
+    found_differing = warehouse_attribution[~warehouse_attribution["order_key"].isin(same)]
+    order_customer = found_differing.groupby("order_key")["order_customer_id"].first()
+    touch_customer = warehouse_attribution.drop_duplicates("touch_id").set_index("touch_id")[
+        "touch_customer_id"
+    ]
+    lost = differing[differing["touch_id"] != "-"].assign(
+        customer=lambda f: touch_customer.reindex(f["touch_id"]).to_numpy(),
+        order_customer=lambda f: order_customer.reindex(f["order_key"]).to_numpy(),
+    )
+    lost = lost[lost["customer"].isna() | (lost["customer"] != lost["order_customer"])]
+    added = found_differing[
+        ~found_differing.set_index(["order_key", "touch_id"]).index.isin(
+            differing.set_index(["order_key", "touch_id"]).index
+        )
+        & (found_differing["touch_id"] != "-")
+    ]
+    unstitched = set(order_customer.index[order_customer.isna()])
+    explained = unstitched | set(lost["order_key"]) | set(added["order_key"])
+    assert set(differing["order_key"]) <= explained
+
+    shares = kpis["attribution_share_by_channel"][model]
+    found = warehouse_attribution.groupby("attribution_channel")[column].sum()
+    truth_off = differing.groupby("attribution_channel")[column].sum()
+    found_off = found_differing.groupby("attribution_channel")[column].sum()
+    for channel, ratio in shares.items():
+        best = ratio["identifiable"]
+        explanation = (
+            f"{model} {channel}: identifiable {best['value']:.4f}, found "
+            f"{found.get(channel, 0) / cents(best['denominator']):.4f}; "
+            f"{len(same)} conversions with the same path credited alike; "
+            f"{differing['order_key'].nunique()} differ: {len(unstitched)} orders not "
+            f"stitched, {lost['order_key'].nunique()} with touches stitched elsewhere or not "
+            f"at all, {added['order_key'].nunique()} with touches of another component"
+        )
+        assert found.get(channel, 0) == cents(best["numerator"]) - truth_off.get(
+            channel, 0
+        ) + found_off.get(channel, 0), explanation
+
+
+def test_markov_against_the_identifiable_effects_is_explained(
+    warehouse, kpis, attribution_touches, warehouse_attribution
+):
+    """Markov weights depend on the removal effects of the whole chain, so one differing path
+    moves every channel's effect (the conversions of the test above whose path differs,
+    and the non-converting paths their touches then join). What the warehouse computes on its
+    own paths is exact: its removal effects (the chain's matrix squared
+    `markov_squarings` times) equal the generator's linear solve on the same paths, and on
+    every conversion with the identifiable path each touch gets its channel's effect / the
+    path's channels' effects / its channel's touches. The identifiable effects are planted
+    beside the true ones (kpis.json `attribution_markov_removal_effect`)."""
+    from omnichannel.generate.attribution_truth import markov_removal_effects
+
+    with warehouse.connect() as con:
+        steps = con.execute(
+            "select path_id, is_converting, step_number, attribution_channel"
+            " from intermediate.int_attribution_paths_built"
+            " order by is_converting desc, path_id, step_number"
+        ).df()
+        effects = con.execute(
+            "select attribution_channel, removal_effect"
+            " from intermediate.int_markov_removal_effects_computed"
+        ).df()
+    channels = sorted(set(steps["attribution_channel"]))
+    code = pd.Index(channels).get_indexer(steps["attribution_channel"])
+    path = pd.factorize(steps["path_id"])[0]
+    converting = steps["is_converting"].to_numpy()
+    solved = markov_removal_effects(
+        (path[converting], code[converting]), (path[~converting], code[~converting])
+    )
+    solved.index = channels
+    found = effects.set_index("attribution_channel")["removal_effect"].reindex(channels)
+    assert (found - solved["removal_effect"]).abs().max() < 1e-9
+
+    known = attribution_touches[attribution_touches["variant"] == "identifiable"]
+    same = same_path_orders(known, warehouse_attribution)
+    rows = warehouse_attribution[
+        warehouse_attribution["order_key"].isin(same) & (warehouse_attribution["touch_id"] != "-")
+    ].copy()
+    rows["effect"] = found.reindex(rows["attribution_channel"]).fillna(0).to_numpy()
+    per_channel = rows.drop_duplicates(["order_key", "attribution_channel"])
+    path_effect = per_channel.groupby("order_key")["effect"].sum()
+    touches = rows.groupby(["order_key", "attribution_channel"])["touch_id"].transform("size")
+    total = path_effect.reindex(rows["order_key"]).to_numpy()
+    length = rows.groupby("order_key")["touch_id"].transform("size").to_numpy()
+    weight = np.where(
+        total > 0,
+        rows["effect"].to_numpy() / np.where(total > 0, total, 1.0) / touches.to_numpy(),
+        1.0 / length,
+    )
+    assert len(rows) > 0
+    assert np.abs(weight - rows["markov_weight"].to_numpy()).max() < 1e-12
+    planted = kpis["attribution_markov_removal_effect"]
+    assert set(planted) >= set(channels)
