@@ -597,3 +597,38 @@ def test_markov_against_the_identifiable_effects_is_explained(
     assert np.abs(weight - rows["markov_weight"].to_numpy()).max() < 1e-12
     planted = kpis["attribution_markov_removal_effect"]
     assert set(planted) >= set(channels)
+
+
+def test_ropo_rule_with_the_true_buyers_reproduces_the_truth_order_by_order(
+    warehouse, fixture_world, truth_orders
+):
+    """The warehouse's ROPO rule on its own cleaned data, given the TRUE buyer of every store
+    receipt and of every cookie and device (instead of its stitching), flags exactly the
+    truth's ROPO receipts: same window [ordered_at - 14 days, ordered_at) in UTC instants on
+    both sides, a view of a product of the same category (the product itself included), views
+    of web and app. So the rules coincide and planted - found is identity only (see the two
+    tests above and docs/generator.md, "Planted attribution shares", for the split)."""
+    visitors = pd.read_parquet(fixture_world.truth_dir / "sessions.parquet")
+    visitors = visitors.loc[visitors["person_id"].notna(), ["visitor_id", "person_id"]]
+    with warehouse.connect() as con:
+        views = con.execute(
+            "select visitor_id, category_id, event_at from intermediate.int_commerce_events_stitched"
+            " where event_name = 'view_item'"
+        ).df()
+        lines = con.execute(
+            "select lines.order_key, lines.category_id, orders.ordered_at"
+            " from intermediate.int_order_lines_unified as lines"
+            " inner join intermediate.int_orders_unified as orders"
+            "   on lines.order_key = orders.order_key"
+            " where lines.order_channel = 'store'"
+        ).df()
+    views = views.merge(visitors.drop_duplicates(), on="visitor_id")
+    store = truth_orders[truth_orders["order_channel"] == "store"]
+    lines = lines.merge(store[["order_key", "person_id"]], on="order_key")
+    pairs = lines.merge(views, on=["person_id", "category_id"])
+    pairs = pairs[
+        (pairs["event_at"] < pairs["ordered_at"])
+        & (pairs["event_at"] >= pairs["ordered_at"] - pd.Timedelta(days=14))
+    ]
+    assert set(pairs["order_key"]) == set(store.loc[store["is_ropo"], "order_key"])
+    assert store["is_ropo"].any()
