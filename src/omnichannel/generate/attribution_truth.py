@@ -125,20 +125,41 @@ def true_touches(world: World, geofence_visits: pd.DataFrame) -> pd.DataFrame:
 
 def conversion_paths(conversions: pd.DataFrame, touches: pd.DataFrame, key: str) -> pd.DataFrame:
     """(conversion, touch) pairs of the same `key` (person or component) in the lookback,
-    positioned by time (ties: touch id); conversions without a touch get one row with a null
-    touch."""
-    pairs = conversions[conversions[key] >= 0][["order_index", key, "ordered_at"]].merge(
-        touches[[key, "touch_index", "touched_at"]], on=key
+    positioned by time (ties: the touches' order in `touches`); conversions without a touch
+    get one row with a null touch (-1). Each conversion's window is a range of the touches
+    sorted by (key, time), found by binary search: only the pairs in a window are built."""
+    stride = np.int64(1) << np.int64(36)  # seconds since 1970 stay below 2^36 until 4147
+
+    def stamp(owner: np.ndarray, at: np.ndarray) -> np.ndarray:
+        return owner.astype(np.int64) * stride + at.astype("datetime64[s]").astype(np.int64)
+
+    mine = touches[touches[key].to_numpy() >= 0]
+    sort = np.lexsort(
+        (mine["touch_index"].to_numpy(), mine["touched_at"].to_numpy(), mine[key].to_numpy())
     )
-    at, ordered = pairs["touched_at"].to_numpy(), pairs["ordered_at"].to_numpy()
-    pairs = pairs[(at <= ordered) & (at >= ordered - LOOKBACK)]
-    pairs = pairs.sort_values(["order_index", "touched_at", "touch_index"], kind="stable")
-    pairs["touch_position"] = pairs.groupby("order_index").cumcount() + 1
-    pairs["path_length"] = pairs.groupby("order_index")["touch_index"].transform("size")
-    lonely = np.setdiff1d(conversions["order_index"].to_numpy(), pairs["order_index"].to_numpy())
+    sorted_stamps = stamp(mine[key].to_numpy()[sort], mine["touched_at"].to_numpy()[sort])
+    sorted_touches = mine["touch_index"].to_numpy()[sort]
+    owner = conversions[key].to_numpy()
+    ordered = conversions["ordered_at"].to_numpy().astype("datetime64[s]")
+    known = owner >= 0
+    lo = np.searchsorted(sorted_stamps, stamp(owner, ordered - LOOKBACK), side="left")
+    hi = np.searchsorted(sorted_stamps, stamp(owner, ordered), side="right")
+    length = np.where(known, hi - lo, 0)
+    order_index = conversions["order_index"].to_numpy()
+    total = int(length.sum())
+    offset = np.arange(total) - np.repeat(np.cumsum(length) - length, length)
+    touched = pd.DataFrame(
+        {
+            "order_index": np.repeat(order_index, length),
+            "touch_index": sorted_touches[np.repeat(lo, length) + offset],
+            "touch_position": offset + 1,
+            "path_length": np.repeat(length, length),
+        }
+    )
+    lonely = order_index[length == 0]
     paths = pd.concat(
         [
-            pairs[["order_index", "touch_index", "touch_position", "path_length"]],
+            touched,
             pd.DataFrame(
                 {"order_index": lonely, "touch_index": -1, "touch_position": 0, "path_length": 0}
             ),
@@ -254,19 +275,19 @@ def attribute(
             ),
         }
     cents = net_cents[order]
+    groups = len(net_cents)
     for model, weight in weights.items():
         weight = np.where(has, weight, 1.0)
         exact = cents.astype(float) * weight
         floor = np.floor(exact + 1e-9).astype(np.int64)
-        leftover = cents - pd.Series(floor).groupby(order).transform("sum").to_numpy()
-        rank = (
-            pd.DataFrame({"o": order, "r": -(exact - floor), "pos": position})
-            .sort_values(["o", "r", "pos"], kind="stable")
-            .groupby("o")
-            .cumcount()
-            .sort_index()
-            .to_numpy()
-            + 1
+        floored = np.bincount(order, weights=floor, minlength=groups).round().astype(np.int64)
+        leftover = cents - floored[order]
+        # rank of each share's remainder in its conversion: largest first, ties to the earlier
+        by_remainder = np.lexsort((position, -(exact - floor), order))
+        grouped = order[by_remainder]
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[by_remainder] = (
+            np.arange(len(order)) - np.searchsorted(grouped, grouped, side="left") + 1
         )
         p[f"{model}_cents"] = floor + (rank <= leftover)
     return p
