@@ -178,13 +178,17 @@ def _collapsed_steps(path_id: np.ndarray, channel: np.ndarray) -> tuple[np.ndarr
 
 
 def markov_removal_effects(
-    converting: tuple[np.ndarray, np.ndarray], other: tuple[np.ndarray, np.ndarray]
+    converting: tuple[np.ndarray, np.ndarray],
+    other: tuple[np.ndarray, np.ndarray],
+    channels: int | None = None,
 ) -> pd.DataFrame:
-    """Removal effect per channel from collapsed paths ((path id, channel code) per step, sorted;
-    converting paths and non-converting paths, ids distinct between both). States: start,
+    """Removal effect per channel (codes 0..channels-1) from collapsed paths ((path id, channel
+    code) per step, sorted; converting paths and non-converting paths, ids distinct between
+    both). States: start,
     the channels, conversion, null; a channel removed sends every transition into it to null.
     P(conversion from start) solved exactly: (I - Q) x = r."""
-    channels = int(max([c.max() + 1 for _, c in (converting, other) if len(c)], default=0))
+    if channels is None:
+        channels = int(max([c.max() + 1 for _, c in (converting, other) if len(c)], default=0))
     start, conversion, null = channels, channels + 1, channels + 2
     frm, to = [], []
     for (path_id, channel), absorbed in ((converting, conversion), (other, null)):
@@ -196,7 +200,8 @@ def markov_removal_effects(
         last[:-1] = path_id[1:] != path_id[:-1]
         frm += [np.full(first.sum(), start), channel[:-1][~last[:-1]], channel[last]]
         to += [channel[first], channel[1:][~last[:-1]], np.full(last.sum(), absorbed)]
-    frm_all, to_all = np.concatenate(frm), np.concatenate(to)
+    frm_all = np.concatenate(frm) if frm else np.zeros(0, dtype=np.int64)
+    to_all = np.concatenate(to) if to else np.zeros(0, dtype=np.int64)
     counts = np.zeros((channels + 3, channels + 3))
     np.add.at(counts, (frm_all, to_all), 1.0)
 
@@ -334,7 +339,7 @@ def _run(
         unused[key].to_numpy() + len(conversions),
         code[unused["touch_index"].to_numpy()],
     )
-    effects = markov_removal_effects(converting, other)
+    effects = markov_removal_effects(converting, other, len(channels))
     effects.index = channels
     paths = paths.merge(conversions[["order_index", "ordered_at"]], on="order_index")
     return attribute(
