@@ -547,8 +547,10 @@ def test_markov_against_the_identifiable_effects_is_explained(
     warehouse, kpis, attribution_touches, warehouse_attribution
 ):
     """Markov weights depend on the removal effects of the whole chain, so one differing path
-    moves every channel's effect (the conversions of the test above whose path differs,
-    and the non-converting paths their touches then join). What the warehouse computes on its
+    moves every channel's effect: the warehouse lacks the converting paths of the conversions
+    of the test above whose path differs, and the touches of those it stitches to a customer
+    join that customer's non-converting path instead (on the demo world each moves the
+    effects by about half of the gap, docs/generator.md). What the warehouse computes on its
     own paths is exact: its removal effects (the chain's matrix squared
     `markov_squarings` times) equal the generator's linear solve on the same paths, and on
     every conversion with the identifiable path each touch gets its channel's effect / the
