@@ -10,13 +10,19 @@ Forecasts are floored at zero and rounded to 1e-4 units. Everything is determini
 
 from __future__ import annotations
 
+import hashlib
 import os
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 SERIES_KEYS = ["sku", "location_id", "channel"]
+HISTORY_COLUMNS = ["week_start_date", "sku", "location_id", "channel", "units_sold"]
+FINGERPRINT_COLUMN = "history_fingerprint"
 SEASON_WEEKS = 52
 MODEL_NAME = "AutoETS"
 
@@ -153,3 +159,40 @@ def backtest_demand(history: pd.DataFrame, horizon: int, step: int, windows: int
         kind="stable",
         ignore_index=True,
     )
+
+
+def input_fingerprint(history: pd.DataFrame, *parameters: object) -> str:
+    """A digest of everything a forecast depends on: the history's rows (in a canonical
+    order), the parameters, this module's code and the statsforecast version.
+
+    Equal fingerprints mean equal outputs (the fit is deterministic), so a model may keep
+    the rows it computed before instead of refitting (see `kept_rows`).
+    """
+    ordered = history[HISTORY_COLUMNS].sort_values(HISTORY_COLUMNS, kind="stable")
+    digest = hashlib.sha256()
+    digest.update(pd.util.hash_pandas_object(ordered, index=False).to_numpy().tobytes())
+    digest.update(repr(parameters).encode())
+    digest.update(Path(__file__).read_bytes())
+    digest.update(version("statsforecast").encode())
+    return digest.hexdigest()
+
+
+def kept_rows(session: Any, relation: str, fingerprint: str) -> Any | None:
+    """The rows already in `relation` when they were computed from the same fingerprint
+    (a DuckDB relation), else None: no table yet, another history (a week closed, a late
+    correction), other parameters or other code."""
+    try:
+        fingerprints = session.sql(
+            f"select distinct {FINGERPRINT_COLUMN} from {relation}"
+        ).fetchall()
+    except Exception:  # no table yet, or one without the column
+        return None
+    if fingerprints != [(fingerprint,)]:
+        return None
+    return session.sql(f"select * from {relation}")
+
+
+def with_fingerprint(result: pd.DataFrame, fingerprint: str) -> pd.DataFrame:
+    """`result` with the fingerprint of its input as a text column (typed even when empty)."""
+    column = pd.Series([fingerprint] * len(result), index=result.index, dtype="string")
+    return result.assign(**{FINGERPRINT_COLUMN: column})

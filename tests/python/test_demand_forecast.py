@@ -15,7 +15,13 @@ import duckdb
 import pandas as pd
 import pytest
 
-from omnichannel.forecast import backtest_cutoffs, backtest_demand
+from omnichannel.forecast import (
+    backtest_cutoffs,
+    backtest_demand,
+    input_fingerprint,
+    kept_rows,
+    with_fingerprint,
+)
 
 DEMO_WAREHOUSE = Path(__file__).resolve().parents[2] / "data" / "build" / "warehouse.duckdb"
 HISTORY_COLUMNS = ["week_start_date", "sku", "location_id", "channel", "units_sold"]
@@ -107,3 +113,33 @@ def test_model_beats_seasonal_naive_for_a_class_on_the_demo_world():
             "from marts.kpi_forecast_accuracy where abc_class = 'A' and channel = 'all'"
         ).fetchone()
     assert model_wape < baseline_wape, (model_wape, baseline_wape)
+
+
+def test_fingerprint_decides_whether_rows_are_kept():
+    """Same history in another row order: same fingerprint, the stored rows are kept;
+    one week's units changed (a late correction) or other parameters: refit (None)."""
+    history = pd.DataFrame(
+        {
+            "week_start_date": pd.to_datetime(["2025-01-06", "2025-01-13", "2025-01-06"]).date,
+            "sku": ["A", "A", "B"],
+            "location_id": ["W1", "W1", "W1"],
+            "channel": ["online", "online", "store"],
+            "units_sold": [3, 4, 5],
+        }
+    )
+    fingerprint = input_fingerprint(history, "predicted", 8)
+    assert input_fingerprint(history.iloc[::-1], "predicted", 8) == fingerprint
+    corrected = history.assign(units_sold=[3, 4, 6])
+    assert input_fingerprint(corrected, "predicted", 8) != fingerprint
+    assert input_fingerprint(history, "predicted", 9) != fingerprint
+    con = duckdb.connect()
+    assert kept_rows(con, "forecasts", fingerprint) is None  # no table yet
+    stored = with_fingerprint(
+        pd.DataFrame({"sku": ["A", "B"], "forecast_units": [1.0, 2.0]}), fingerprint
+    )
+    con.register("stored_frame", stored)
+    con.execute("create table forecasts as select * from stored_frame")
+    kept = kept_rows(con, "forecasts", fingerprint)
+    assert kept is not None
+    assert sorted(kept.fetchall()) == [("A", 1.0, fingerprint), ("B", 2.0, fingerprint)]
+    assert kept_rows(con, "forecasts", input_fingerprint(corrected, "predicted", 8)) is None

@@ -14,4 +14,10 @@ def model(dbt, session):
     windows = int(dbt.config.get("backtest_windows") or 4)
     history = dbt.ref("int_demand_weeks_summed").df()
     history = history[["week_start_date", "sku", "location_id", "channel", "units_sold"]]
-    return demand_forecast.backtest_demand(history, horizon, step, windows)
+    # refit only when the input changed: a day that closes no week keeps the rows
+    fingerprint = demand_forecast.input_fingerprint(history, "backtested", horizon, step, windows)
+    kept = demand_forecast.kept_rows(session, str(dbt.this), fingerprint)
+    if kept is not None:
+        return kept
+    result = demand_forecast.backtest_demand(history, horizon, step, windows)
+    return demand_forecast.with_fingerprint(result, fingerprint)

@@ -1,7 +1,11 @@
 -- Units sold per SKU, stock location and UTC day, from every channel's non-cancelled order
 -- lines: a store sale at its till's store, an online order (web, app, phone) at the warehouse
 -- or store that fulfils it, a marketplace order at the location its shipment left from
--- (int_orders_unified fills that in). The UTC day matches the ERP's daily stock snapshots.
+-- (the first shipment's origin when the order names no location, the rule of int_orders_unified).
+-- The UTC day matches the ERP's daily stock snapshots.
+-- Read from the order headers and shipments, not from int_orders_unified: no unified customer is
+-- needed here, so the demand forecast built on this model does not wait for the identity graph
+-- (in a full build it then runs beside the identity models instead of after them).
 
 with
 
@@ -11,10 +15,30 @@ lines as (
     where not is_cancelled
 ),
 
-orders as (
+headers as (
     select order_key, order_channel, order_date, fulfilment_location_id
-    from {{ ref('int_orders_unified') }}
+    from {{ ref('int_order_headers_unioned') }}
     where not is_cancelled
+),
+
+shipment_origins as (
+    select
+        order_key,
+        min(origin_location_id) as origin_location_id
+    from {{ ref('int_shipments_tracked') }}
+    where has_order
+    group by order_key
+),
+
+orders as (
+    select
+        headers.order_key,
+        headers.order_channel,
+        headers.order_date,
+        coalesce(headers.fulfilment_location_id, shipment_origins.origin_location_id) as fulfilment_location_id
+    from headers
+    left join shipment_origins
+        on headers.order_key = shipment_origins.order_key
 ),
 
 located as (
