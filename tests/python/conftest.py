@@ -116,13 +116,16 @@ DEMO_DAYS = 365
 DEMO_START = dt.date(2025, 1, 1)
 DEMO_SEED = 42
 DEMO_ROOT = PROJECT_ROOT / "data" / "demo_ci"
-# what the demo tests read: the identity map and the marts of the identity-dependent KPIs
+# what the demo tests read: the identity map, the marts of the identity-dependent KPIs,
+# the attribution and the forecast accuracy
 DEMO_MODELS = (
     "+int_source_records_stitched",
     "+kpi_customers_as_of",
     "+kpi_cross_channel_monthly",
     "+kpi_leads_monthly",
     "+kpi_satisfaction_monthly",
+    "+fct_attribution",
+    "+kpi_forecast_accuracy",
 )
 
 

@@ -539,6 +539,27 @@ def test_attribution_is_the_identifiable_share_exactly(
     assert set(per_channel.index) <= set(shares)
 
 
+@pytest.mark.demo
+@pytest.mark.parametrize("model", MODELS)
+def test_demo_attribution_is_the_identifiable_share_exactly(demo_warehouse, model):
+    """On the demo world too (52,000 conversions): per channel, the net sales each model
+    attributes equal the planted `identifiable` numerators of kpis.json to the cent."""
+    kpis = json.loads((demo_warehouse.world.truth_dir / "kpis.json").read_text())
+    shares = kpis["attribution_share_by_channel"][model]
+    found = dict(
+        demo_warehouse.query(
+            "select attribution_channel,"
+            " cast(round(sum(attributed_net_sales_amount_eur) * 100) as bigint)"
+            f" from marts.fct_attribution where attribution_model = '{model}'"
+            " group by attribution_channel order by attribution_channel"
+        )
+    )
+    assert set(found) <= set(shares)
+    assert {channel: found.get(channel, 0) for channel in shares} == {
+        channel: cents(ratio["identifiable"]["numerator"]) for channel, ratio in shares.items()
+    }
+
+
 def test_markov_effects_are_the_identifiable_ones_exactly(
     warehouse, kpis, attribution_touches, warehouse_attribution
 ):
