@@ -17,7 +17,6 @@ import os
 import signal
 import sys
 import time
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,6 +25,7 @@ import pandas as pd
 import pyarrow as pa
 
 from omnichannel.generate.event_extracts import EventDefects, SessionText, write_event_extracts
+from omnichannel.generate.forked import fork_child
 from omnichannel.generate.memory import release_free_memory
 from omnichannel.generate.stopwatch import peak_rss_mb
 from omnichannel.generate.world import World
@@ -106,22 +106,12 @@ class EventWriter:
 
             self._in_process = in_process
             return
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pid = os.fork()
-        if pid:
-            self._pid = pid
-            return
-        code = 1
-        try:
+
+        def child() -> None:
             _keep_only_event_inputs(world, forget)
             self._run_child(world, st, plan, written, path_of)
-            code = 0
-        except BaseException:  # the child must never return into the parent's code
-            traceback.print_exc()
-            sys.stderr.flush()
-        finally:
-            os._exit(code)
+
+        self._pid = fork_child(child)
 
     def _run_child(
         self,

@@ -34,21 +34,7 @@ class ForkedStep:
         if not self.forks:
             self._figures = _run(work)
             return
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pid = os.fork()
-        if pid:
-            self._pid = pid
-            return
-        code = 1
-        try:
-            self._report.write_text(json.dumps(_run(work)))
-            code = 0
-        except BaseException:  # the child must never return into the parent's code
-            traceback.print_exc()
-            sys.stderr.flush()
-        finally:
-            os._exit(code)
+        self._pid = fork_child(lambda: self._report.write_text(json.dumps(_run(work))))
 
     def wait(self) -> dict:
         """Wait for the child; its wall and CPU seconds, CPU seconds per lap, peak RSS (MB)."""
@@ -73,6 +59,25 @@ class ForkedStep:
             os.kill(self._pid, signal.SIGTERM)
             os.waitpid(self._pid, 0)
             self._pid = None
+
+
+def fork_child(child: Callable[[], object]) -> int:
+    """Fork; the child runs `child()` and exits (0, or 1 with the traceback on stderr: it
+    never returns into the parent's code); the parent gets the child's pid."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 1
+    try:
+        child()
+        code = 0
+    except BaseException:
+        traceback.print_exc()
+        sys.stderr.flush()
+    finally:
+        os._exit(code)
 
 
 def _run(work: Callable[[Stopwatch], None]) -> dict:
