@@ -8,21 +8,39 @@ from __future__ import annotations
 
 import pandas as pd
 
-from omnichannel.generate.linkable import _card, _email, _ga_client_id, _phone, components
+from omnichannel.generate.linkable import (
+    _card_values,
+    _email_values,
+    _ga_client_id_values,
+    _phone_values,
+    components,
+)
 
 
-def nodes(series: pd.Series) -> list[str | None]:
-    return [None if pd.isna(value) else value for value in series]
+def nodes(kind: str, values) -> list[str | None]:
+    """The node each value becomes, `kind:value`; None where the rule rejects it (null, or
+    -1 for a phone: the person's number stands for the phone in any format)."""
+    listed = values.tolist() if hasattr(values, "tolist") else values.to_pylist()
+    return [
+        None if value is None or (isinstance(value, int) and value < 0) else f"{kind}:{value}"
+        for value in listed
+    ]
 
 
 def test_junk_identifiers_never_link():
-    assert nodes(_email([" Test@Test.com ", " Anna@Mail.DE", None])) == [
+    assert nodes("email", _email_values([" Test@Test.com ", " Anna@Mail.DE", None])) == [
         None,
         "email:anna@mail.de",
         None,
     ]
-    assert nodes(_phone(["0000000000", "+49 (0) 30 1234"], [3, 4])) == [None, "phone:4"]
-    assert nodes(_card(["L9010000000", " l1000000042 "])) == [None, "loyalty:L1000000042"]
+    assert nodes("phone", _phone_values(["0000000000", "+49 (0) 30 1234"], [3, 4])) == [
+        None,
+        "phone:4",
+    ]
+    assert nodes("loyalty", _card_values(["L9010000000", " l1000000042 "])) == [
+        None,
+        "loyalty:L1000000042",
+    ]
 
 
 def test_references_link_records_into_one_component():
@@ -51,7 +69,10 @@ def test_references_link_records_into_one_component():
 def test_a_web_form_client_id_is_the_cookie_of_the_browser():
     # as staging's normalize_ga_client_id: the raw _ga cookie is cut after its second dot
     assert nodes(
-        _ga_client_id([" ckP0000001-0 ", "GA1.1.ckP0000002-1", "ga1.2.123456.789", "GA1.1.", None])
+        "cookie",
+        _ga_client_id_values(
+            [" ckP0000001-0 ", "GA1.1.ckP0000002-1", "ga1.2.123456.789", "GA1.1.", None]
+        ),
     ) == ["cookie:ckP0000001-0", "cookie:ckP0000002-1", "cookie:123456.789", None, None]
     # a lead from a web form ties the browser's sessions to its CRM contact
     pairs = pd.DataFrame(

@@ -107,23 +107,6 @@ def _card_values(values) -> pa.Array:
     return _by_code(card.where(card.notna() & ~card.str.match(JUNK_CARD, na=False)), codes)
 
 
-def _as_nodes(kind: str, values: pa.Array) -> pd.Series:
-    return pd.Series(pc.binary_join_element_wise(kind + ":", values, "").to_pylist(), dtype=object)
-
-
-def _email(values) -> pd.Series:
-    return _as_nodes("email", _email_values(values))
-
-
-def _phone(values, person) -> pd.Series:
-    node = _phone_values(values, person)
-    return pd.Series([f"phone:{p}" if p >= 0 else None for p in node], dtype=object)
-
-
-def _card(values) -> pd.Series:
-    return _as_nodes("loyalty", _card_values(values))
-
-
 def _ga_client_id_values(values) -> pa.Array:
     """The browser cookie a web form stored: the client id itself, or the raw `_ga` cookie
     `GA1.<depth>.<client id>` (staging's `normalize_ga_client_id`); null for none."""
@@ -132,10 +115,6 @@ def _ga_client_id_values(values) -> pa.Array:
     raw_cookie = client.str.upper().str.startswith("GA1.").fillna(False).astype(bool)
     client = client.where(~raw_cookie, client.str.split(".", n=2).str[2])
     return _by_code(client.where(client.notna() & (client != "")), codes)
-
-
-def _ga_client_id(values) -> pd.Series:
-    return _as_nodes("cookie", _ga_client_id_values(values))
 
 
 # a node column: its kind and its values (Arrow text, null for none; or int64, -1 for none)
