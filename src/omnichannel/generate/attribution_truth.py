@@ -32,6 +32,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from omnichannel.generate import text
 from omnichannel.generate.event_extracts import message_ids
@@ -331,20 +332,44 @@ def _run(
     converting = _collapsed_steps(
         touched["order_index"].to_numpy(), code[touched["touch_index"].to_numpy()]
     )
-    unused = touches[
+    unused = np.flatnonzero(
         ~np.isin(touches["touch_index"].to_numpy(), touched["touch_index"].to_numpy())
         & np.isin(touches[key].to_numpy(), other_keys)
-    ].sort_values([key, "touched_at", "touch_index"], kind="stable")
-    other = _collapsed_steps(
-        unused[key].to_numpy() + len(conversions),
-        code[unused["touch_index"].to_numpy()],
     )
+    # by (key, time, touch_index): touch_index is unique, so this is the stable sort's order
+    unused_key = touches[key].to_numpy()[unused]
+    unused_touch = touches["touch_index"].to_numpy()[unused]
+    by = np.lexsort((unused_touch, touches["touched_at"].to_numpy()[unused], unused_key))
+    other = _collapsed_steps(unused_key[by] + len(conversions), code[unused_touch[by]])
     effects = markov_removal_effects(converting, other, len(channels))
     effects.index = channels
     paths = paths.merge(conversions[["order_index", "ordered_at"]], on="order_index")
     return attribute(
         paths, touches, conversions["net_cents"].to_numpy(), effects["removal_effect"]
     ), effects
+
+
+class _ComponentOf:
+    """The component of a record named by (system.table, key): the first identifiable row of
+    that record, -1 when there is none. Keys are matched as Arrow text (a hash lookup), not
+    as a pandas index of Python strings."""
+
+    def __init__(self, identifiable: pd.DataFrame) -> None:
+        self._keys = pc.binary_join_element_wise(
+            text.strings(identifiable["source_system"]),
+            ".",
+            text.strings(identifiable["source_table"]),
+            ":",
+            text.strings(identifiable["source_record_id"]).fill_null("nan"),
+            "",
+        )
+        self._component = identifiable["component"].to_numpy().astype(np.int64)
+
+    def __call__(self, table, key) -> np.ndarray:
+        wanted = pc.binary_join_element_wise(text.strings(table), ":", text.strings(key), "")
+        # index_in: the position of the first equal key
+        found = pc.index_in(wanted, value_set=self._keys).fill_null(-1).to_numpy()
+        return np.where(found >= 0, self._component[np.maximum(found, 0)], -1)
 
 
 def add_attribution_kpis(
@@ -376,13 +401,7 @@ def add_attribution_kpis(
 
     # the identity components of the truth (linkable.py): orders, messages, geofence visits,
     # and the cookie or device of every session and ad click
-    component = pd.Series(
-        identifiable["component"].to_numpy(),
-        index=(identifiable["source_system"] + "." + identifiable["source_table"])
-        + ":"
-        + identifiable["source_record_id"].astype(str),
-    )
-    component = component[~component.index.duplicated()]
+    component = _ComponentOf(identifiable)
     order_table = conversions["source_system"].map(
         {
             "ecommerce": "ecommerce.orders",
@@ -390,18 +409,8 @@ def add_attribution_kpis(
             "marketplace": "marketplace.orders",
         }
     )
-    conversions["component"] = (
-        component.reindex(order_table + ":" + conversions["order_id"])
-        .fillna(-1)
-        .astype(np.int64)
-        .to_numpy()
-    )
-    touches["component"] = (
-        component.reindex(touches["identity_table"] + ":" + touches["identity_key"])
-        .fillna(-1)
-        .astype(np.int64)
-        .to_numpy()
-    )
+    conversions["component"] = component(order_table, conversions["order_id"])
+    touches["component"] = component(touches["identity_table"], touches["identity_key"])
     # the warehouse's customers: components holding an identifier other than a cookie or a
     # device (any record but a visitor's)
     visitor_tables = ["web_analytics.cookies", "app_analytics.devices"]
