@@ -56,8 +56,16 @@ def heap_for_large_arrays() -> Iterator[None]:
         return
     libc.mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD_MAX)
     libc.mallopt(_M_TRIM_THRESHOLD, 2**31 - 1)
+    # Arrow's buffers from the same heap: its default pool (mimalloc) gives freed pages back
+    # to the kernel within milliseconds, and the kernel zero-fills them again on the next
+    # allocation (a world spends more system time in clear_page than in anything else). On
+    # a scale 3 world glibc's heap for Arrow too cut system time from about 6.2 to 4.1 s
+    # and the peak resident set from 1.58 to 1.41 GB, user time unchanged.
+    arrow_pool = pa.default_memory_pool()
+    pa.set_memory_pool(pa.system_memory_pool())
     try:
         yield
     finally:
+        pa.set_memory_pool(arrow_pool)
         libc.mallopt(_M_MMAP_THRESHOLD, _DEFAULT_THRESHOLD)
         libc.mallopt(_M_TRIM_THRESHOLD, _DEFAULT_THRESHOLD)
