@@ -66,12 +66,17 @@ def true_touches(world: World, geofence_visits: pd.DataFrame) -> pd.DataFrame:
     touch = human & (np.isin(source, SESSION_TOUCH_SOURCES) | paid)
     rows = np.flatnonzero(touch)
     start = sessions["start_at"].to_numpy().astype("datetime64[s]")[rows]
-    visitor = visitor_ids(sessions, people).take(pa.array(rows))
+    # the session text's visitor ids where the world still holds them (they are the same)
+    session_text = world.tables.get("_session_text")
+    all_visitors = visitor_ids(sessions, people) if session_text is None else session_text.visitor
+    visitor = all_visitors.take(pa.array(rows))
     is_click = paid[rows] & is_web[rows]
-    touch_id = np.where(
-        is_click,
-        text.as_numpy(text.ids("GCL", sessions["session_number"].to_numpy()[rows], 9)),
-        text.as_numpy(text.join(visitor, "@", text.iso_utc(start))),
+    touch_id = text.as_numpy(
+        pc.if_else(
+            pa.array(is_click),
+            text.ids("GCL", sessions["session_number"].to_numpy()[rows], 9),
+            text.join(visitor, "@", text.iso_utc(start)),
+        )
     )
     session_touches = pd.DataFrame(
         {
@@ -252,13 +257,17 @@ def attribute(
     decay = np.where(has, np.power(0.5, seconds.astype(float) / HALF_LIFE_SECONDS), 0.0)
     decay_total = pd.Series(decay).groupby(order).transform("sum").to_numpy()
     # Markov: the channel's effect / the path's channels' effects, shared by its touches
-    channel_touches = (
-        p.groupby(["order_index", "attribution_channel"])["touch_index"]
-        .transform("size")
-        .to_numpy()
+    # ((conversion, channel) pairs as integers: grouping on the text column costs a hash of
+    # a Python string per row)
+    channel, channel_names = pd.factorize(p["attribution_channel"])
+    pair = order.astype(np.int64) * max(len(channel_names), 1) + channel
+    _, first_row, pair_code, pair_size = np.unique(
+        pair, return_index=True, return_inverse=True, return_counts=True
     )
-    effect = effects.reindex(p["attribution_channel"]).fillna(0.0).to_numpy()
-    first_of_channel = ~p.duplicated(["order_index", "attribution_channel"]).to_numpy()
+    channel_touches = pair_size[pair_code]
+    effect = effects.reindex(channel_names).fillna(0.0).to_numpy()[channel]
+    first_of_channel = np.zeros(len(p), dtype=bool)
+    first_of_channel[first_row] = True
     path_effect = (
         pd.Series(np.where(first_of_channel & has, effect, 0.0)).groupby(order).transform("sum")
     ).to_numpy()
@@ -343,7 +352,13 @@ def _run(
     other = _collapsed_steps(unused_key[by] + len(conversions), code[unused_touch[by]])
     effects = markov_removal_effects(converting, other, len(channels))
     effects.index = channels
-    paths = paths.merge(conversions[["order_index", "ordered_at"]], on="order_index")
+    # every path row's conversion exists: its order time by position, not by a merge
+    order_index = conversions["order_index"].to_numpy()
+    position = np.empty(int(order_index.max()) + 1 if len(order_index) else 0, dtype=np.int64)
+    position[order_index] = np.arange(len(conversions))
+    paths["ordered_at"] = conversions["ordered_at"].to_numpy()[
+        position[paths["order_index"].to_numpy()]
+    ]
     return attribute(
         paths, touches, conversions["net_cents"].to_numpy(), effects["removal_effect"]
     ), effects
