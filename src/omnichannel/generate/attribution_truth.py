@@ -88,7 +88,7 @@ def true_touches(world: World, geofence_visits: pd.DataFrame) -> pd.DataFrame:
             "identity_table": np.where(
                 is_web[rows], "web_analytics.cookies", "app_analytics.devices"
             ),
-            "identity_key": text.as_numpy(visitor),
+            "identity_key": text.column(visitor),
         }
     )
 
@@ -105,7 +105,7 @@ def true_touches(world: World, geofence_visits: pd.DataFrame) -> pd.DataFrame:
             "attribution_channel": np.where(channel == "sms", "SMS", "Email"),
             "touched_at": clicks["at"].to_numpy().astype("datetime64[s]"),
             "identity_table": "messaging.sends",
-            "identity_key": message,
+            "identity_key": text.column(text.strings(message)),
         }
     )
 
@@ -120,7 +120,7 @@ def true_touches(world: World, geofence_visits: pd.DataFrame) -> pd.DataFrame:
             .to_numpy()
             .astype("datetime64[s]"),
             "identity_table": "app_analytics.geofence_visits",
-            "identity_key": visits["visit_id"].astype(str).to_numpy(),
+            "identity_key": text.column(text.strings(visits["visit_id"].astype(str).to_numpy())),
         }
     )
     touches = pd.concat([session_touches, message_touches, store_touches], ignore_index=True)
@@ -366,25 +366,37 @@ def _run(
 
 class _ComponentOf:
     """The component of a record named by (system.table, key): the first identifiable row of
-    that record, -1 when there is none. Keys are matched as Arrow text (a hash lookup), not
-    as a pandas index of Python strings."""
+    that record, -1 when there is none. Keys are looked up table by table in Arrow's hash
+    set of that table's record ids (no joined text, no pandas index of Python strings)."""
 
     def __init__(self, identifiable: pd.DataFrame) -> None:
-        self._keys = pc.binary_join_element_wise(
+        table = pc.binary_join_element_wise(
             text.strings(identifiable["source_system"]),
-            ".",
             text.strings(identifiable["source_table"]),
-            ":",
-            text.strings(identifiable["source_record_id"]).fill_null("nan"),
-            "",
+            ".",
         )
-        self._component = identifiable["component"].to_numpy().astype(np.int64)
+        encoded = pc.dictionary_encode(table)
+        code = encoded.indices.to_numpy(zero_copy_only=False)
+        ids = text.strings(identifiable["source_record_id"]).fill_null("nan")
+        component = identifiable["component"].to_numpy().astype(np.int64)
+        self._tables = {}
+        for t, name in enumerate(encoded.dictionary.to_pylist()):
+            rows = np.flatnonzero(code == t)
+            self._tables[name] = (ids.take(pa.array(rows)), component[rows])
 
     def __call__(self, table, key) -> np.ndarray:
-        wanted = pc.binary_join_element_wise(text.strings(table), ":", text.strings(key), "")
-        # index_in: the position of the first equal key
-        found = pc.index_in(wanted, value_set=self._keys).fill_null(-1).to_numpy()
-        return np.where(found >= 0, self._component[np.maximum(found, 0)], -1)
+        table_code, names = pd.factorize(np.asarray(table, dtype=object))
+        key = text.strings(key)
+        found = np.full(len(key), -1, dtype=np.int64)
+        for t, name in enumerate(names):
+            if name not in self._tables:
+                continue
+            ids, component = self._tables[name]
+            rows = np.flatnonzero(table_code == t)
+            # index_in: the position of the first equal id
+            at = pc.index_in(key.take(pa.array(rows)), value_set=ids).fill_null(-1).to_numpy()
+            found[rows] = np.where(at >= 0, component[np.maximum(at, 0)], -1)
+        return found
 
 
 def add_attribution_kpis(
