@@ -82,7 +82,10 @@ def _write_other_extracts(
     release_free_memory()
     clock.lap("other extracts")
     progress.advance(task)
-    records.add_frame(source_records(extracts, world.people))
+    # what the truth records of the clean extracts read (key and person of each row), taken
+    # before the defects are planted; the records themselves are made after the forks below,
+    # while the children compute (they are not on the path to the identifiable records)
+    clean_keys = _record_keys(extracts)
     fork = events_forked and fork_available()
     truth_step = ForkedStep(truth, "truth", fork=fork)
     truth_step.start(lambda child_clock: _write_truth(world, extracts, truth, child_clock))
@@ -104,8 +107,10 @@ def _write_other_extracts(
     if events_forked:  # the event-grain tables are the children's from here on
         world.events = world.events.iloc[:0]
         world.tables.pop("_session_text")
+    records.add_frame(source_records(clean_keys, world.people))
+    del clean_keys
     release_free_memory()
-    clock.lap("source records of the extracts, defects")
+    clock.lap("defects, source records of the extracts")
     progress.advance(task)
     rows: dict[str, int] = {}
     with ParquetFiles() as files:
@@ -119,6 +124,28 @@ def _write_other_extracts(
             progress.advance(task)
     clock.lap("write other extracts")
     return rows, [truth_step, identifiable_step]
+
+
+def _record_keys(extracts: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Per extract, the columns `truth.source_records` reads (its key and `_person`), as they
+    are now: text as Arrow (immutable; most keys already are, without a copy), persons
+    copied, so that planting the defects afterwards changes neither."""
+    from omnichannel.generate import text
+
+    keys = {}
+    for table in TABLES:
+        frame = extracts.get(table.qualified_name)
+        if frame is None:
+            continue
+        key = table.key[0]
+        keys[table.qualified_name] = pd.DataFrame(
+            {
+                key: text.column(text.strings(frame[key])),
+                "_person": frame["_person"].to_numpy().copy(),
+            },
+            copy=False,
+        )
+    return keys
 
 
 def _handover(truth: Path) -> Path:
