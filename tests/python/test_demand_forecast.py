@@ -131,5 +131,8 @@ def test_fingerprint_decides_whether_rows_are_kept():
     con.execute("create table forecasts as select * from stored_frame")
     kept = kept_rows(con, "forecasts", fingerprint)
     assert kept is not None
-    assert sorted(kept.fetchall()) == [("A", 1.0, fingerprint), ("B", 2.0, fingerprint)]
+    assert sorted(kept.itertuples(index=False, name=None)) == [
+        ("A", 1.0, fingerprint),
+        ("B", 2.0, fingerprint),
+    ]
     assert kept_rows(con, "forecasts", input_fingerprint(corrected, "predicted", 8)) is None
