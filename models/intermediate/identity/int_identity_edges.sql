@@ -20,17 +20,27 @@
 with
 
 web_events as (
+    -- every web event's nodes worked out once (the macro's ten branches reuse them); msg_id is
+    -- parsed only from the URLs that carry it
     select
         event_id,
-        user_pseudo_id,
-        user_id,
-        transaction_id,
-        nullif({{ dbt.split_part(dbt.split_part('page_location', "'msg_id='", 2), "'&'", 1) }}, '') as clicked_message_id
+        {{ identity_node('cookie', 'user_pseudo_id') }} as cookie_node,
+        {{ identity_node('account', 'user_id') }} as account_node,
+        {{ identity_node('ref', 'transaction_id') }} as order_node,
+        case
+            when page_location like '%msg_id=%'
+                then {{ identity_node('ref', "nullif(" ~ dbt.split_part(dbt.split_part('page_location', "'msg_id='", 2), "'&'", 1) ~ ", '')") }}
+        end as message_node
     from {{ ref('stg_web_analytics__events') }}
 ),
 
 app_events as (
-    select event_id, device_id, user_id, transaction_id from {{ ref('stg_app_analytics__events') }}
+    select
+        event_id,
+        {{ identity_node('device', 'device_id') }} as device_node,
+        {{ identity_node('account', 'user_id') }} as account_node,
+        {{ identity_node('ref', 'transaction_id') }} as order_node
+    from {{ ref('stg_app_analytics__events') }}
 ),
 
 geofence_visits as (
@@ -99,8 +109,9 @@ survey_responses as (
 message_sends as (
     select
         message_id,
-        case when message_channel = 'sms' then null else recipient_hash end as email_hash,
-        case when message_channel = 'sms' then recipient_hash end as phone_hash
+        {{ identity_node('ref', 'message_id') }} as message_node,
+        case when message_channel = 'sms' then null else {{ identity_node('email', 'recipient_hash') }} end as email_node,
+        case when message_channel = 'sms' then {{ identity_node('phone', 'recipient_hash') }} end as phone_node
     from {{ ref('stg_messaging__sends') }}
 ),
 
@@ -115,14 +126,14 @@ points_entries as (
 pairs as (
 
     {{ identity_record_edges('web_events', 'web_analytics', 'events', 'event_id', [
-        ['cookie', 'user_pseudo_id'], ['account', 'user_id'],
-        ['ref', 'transaction_id'], ['ref', 'clicked_message_id'],
+        ['cookie', 'cookie_node', 'node'], ['account', 'account_node', 'node'],
+        ['ref', 'order_node', 'node'], ['ref', 'message_node', 'node'],
     ]) }}
 
     union all
 
     {{ identity_record_edges('app_events', 'app_analytics', 'events', 'event_id', [
-        ['device', 'device_id'], ['account', 'user_id'], ['ref', 'transaction_id'],
+        ['device', 'device_node', 'node'], ['account', 'account_node', 'node'], ['ref', 'order_node', 'node'],
     ]) }}
 
     union all
@@ -205,7 +216,7 @@ pairs as (
     union all
 
     {{ identity_record_edges('message_sends', 'messaging', 'sends', 'message_id', [
-        ['ref', 'message_id'], ['email', 'email_hash'], ['phone', 'phone_hash'],
+        ['ref', 'message_node', 'node'], ['email', 'email_node', 'node'], ['phone', 'phone_node', 'node'],
     ]) }}
 
     union all
