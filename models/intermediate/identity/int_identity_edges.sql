@@ -31,6 +31,9 @@
     )
 }}
 
+{%- if execute and is_incremental() and 'edge_partition' not in (adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list) -%}
+    {{ exceptions.raise_compiler_error(this ~ " was built before its edges were kept per extract day: rebuild it once with --full-refresh") }}
+{%- endif -%}
 {%- set web_day = "case when source_system = 'web_analytics' and source_table = 'events' then event_extract_date end" -%}
 {%- set app_day = "case when source_system = 'app_analytics' and source_table = 'events' then event_extract_date end" -%}
 {%- set send_day = "case when source_system = 'messaging' and source_table = 'sends' then event_extract_date end" %}
