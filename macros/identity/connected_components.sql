@@ -24,11 +24,44 @@
 {% macro default__connected_components(edges_relation, rounds=6, jumps=10) %}
 with
 
+node_ids as (
+
+    select node_a as node_id from {{ edges_relation }}
+    union
+    select node_b as node_id from {{ edges_relation }}
+
+),
+
+node_codes as (
+
+    -- every node as an integer in the order of its id: the rounds below join and compare
+    -- integers instead of text ids, and the smallest code is the smallest id, so the labels
+    -- are the same (decoded in `final`)
+    select
+        node_id,
+        row_number() over (order by node_id asc nulls last) as node_code
+    from node_ids
+
+),
+
+coded_edges as (
+
+    select
+        code_a.node_code as node_a,
+        code_b.node_code as node_b
+    from {{ edges_relation }} as relation_edges
+    inner join node_codes as code_a
+        on relation_edges.node_a = code_a.node_id
+    inner join node_codes as code_b
+        on relation_edges.node_b = code_b.node_id
+
+),
+
 edges as (
 
-    select node_a as from_node, node_b as to_node from {{ edges_relation }}
+    select node_a as from_node, node_b as to_node from coded_edges
     union all
-    select node_b as from_node, node_a as to_node from {{ edges_relation }}
+    select node_b as from_node, node_a as to_node from coded_edges
 
 ),
 
@@ -120,13 +153,20 @@ labels_{{ round_number }} as (
 {% endfor %}
 final as (
 
+    -- the codes decoded into node ids
     select
-        labels_{{ rounds }}.node_id,
-        labels_{{ rounds }}.component_id,
-        labels_{{ rounds + 1 }}.component_id as component_id_after_extra_round
+        node.node_id,
+        component.node_id as component_id,
+        component_after_extra_round.node_id as component_id_after_extra_round
     from labels_{{ rounds }}
     inner join labels_{{ rounds + 1 }}
         on labels_{{ rounds }}.node_id = labels_{{ rounds + 1 }}.node_id
+    inner join node_codes as node
+        on labels_{{ rounds }}.node_id = node.node_code
+    inner join node_codes as component
+        on labels_{{ rounds }}.component_id = component.node_code
+    inner join node_codes as component_after_extra_round
+        on labels_{{ rounds + 1 }}.component_id = component_after_extra_round.node_code
 
 )
 

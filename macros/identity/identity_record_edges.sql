@@ -10,30 +10,40 @@
 
     `nodes` is a list of [identifier_type, value_expression]; the types email, phone,
     loyalty and card can be blocked (int_identity_junk_identifiers_flagged), the others
-    (ref, cookie, device, account, marketplace_buyer, crm_contact) never are.
+    (ref, cookie, device, account, marketplace_buyer, crm_contact) never are. An entry
+    [identifier_type, column, 'node'] names a column that already holds the node
+    (identity_node worked out once in the relation, for high-volume tables: the branches
+    below then reuse it instead of trimming and concatenating the value in each of them).
+    `day_column`: the record's extract day for an event-grain table (int_identity_edges
+    keeps their edges per day), else none (a null date); output as event_extract_date.
 -#}
-{% macro identity_record_edges(relation, source_system, source_table, record_id, nodes) -%}
+{% macro identity_record_edges(relation, source_system, source_table, record_id, nodes, day_column=none) -%}
     {%- set blockable = ['email', 'phone', 'loyalty', 'card'] -%}
     {%- set branches = [] -%}
+    {%- set day_sql = day_column if day_column else 'cast(null as date)' -%}
+    {%- set node_sql = [] -%}
+    {%- for node in nodes -%}
+        {%- do node_sql.append(node[1] if (node | length) > 2 and node[2] == 'node' else identity_node(node[0], node[1])) -%}
+    {%- endfor -%}
     {%- for i in range(nodes | length) -%}
-        {%- set node_i = identity_node(nodes[i][0], nodes[i][1]) -%}
+        {%- set node_i = node_sql[i] -%}
         {%- for j in range(i + 1, nodes | length) -%}
-            {%- set node_j = identity_node(nodes[j][0], nodes[j][1]) -%}
+            {%- set node_j = node_sql[j] -%}
             {%- do branches.append(
                 "select '" ~ source_system ~ "' as source_system, '" ~ source_table ~ "' as source_table, "
-                ~ record_id ~ " as source_record_id, " ~ node_i ~ " as node_a, " ~ node_j ~ " as node_b from "
+                ~ record_id ~ " as source_record_id, " ~ node_i ~ " as node_a, " ~ node_j ~ " as node_b, " ~ day_sql ~ " as event_extract_date from "
                 ~ relation ~ " where " ~ node_i ~ " is not null and " ~ node_j ~ " is not null"
             ) -%}
         {%- endfor -%}
         {%- set partners = [] -%}
         {%- for j in range(nodes | length) -%}
             {%- if j != i and (nodes[i][0] == 'ref' or nodes[j][0] not in blockable) -%}
-                {%- do partners.append(identity_node(nodes[j][0], nodes[j][1]) ~ " is null") -%}
+                {%- do partners.append(node_sql[j] ~ " is null") -%}
             {%- endif -%}
         {%- endfor -%}
         {%- do branches.append(
             "select '" ~ source_system ~ "' as source_system, '" ~ source_table ~ "' as source_table, "
-            ~ record_id ~ " as source_record_id, " ~ node_i ~ " as node_a, " ~ node_i ~ " as node_b from "
+            ~ record_id ~ " as source_record_id, " ~ node_i ~ " as node_a, " ~ node_i ~ " as node_b, " ~ day_sql ~ " as event_extract_date from "
             ~ relation ~ " where " ~ node_i ~ " is not null"
             ~ ((" and " ~ (partners | join(" and "))) if partners else "")
         ) -%}

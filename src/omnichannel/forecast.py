@@ -42,7 +42,59 @@ def _split_id(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(location_id=parts[0], sku=parts[1], channel=parts[2])
 
 
+def _series_classes(train: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """For every series of `train`: the representative series whose fit it shares, and
+    whether that history never sold.
+
+    A forecast depends on nothing but the series' (week, units) values (each series is
+    fitted on its own, deterministically), so series with the same weeks and units get the
+    same forecast: one of them (the first id) is fitted and the others copy it. A history
+    that never sold (all zero) forecasts zero without a fit: every ETS state of a constant
+    zero series is zero (level, trend and their smoothing), and so is the naive fallback.
+    """
+    wide = train.pivot(index="unique_id", columns="ds", values="y")
+    values = wide.to_numpy(dtype=float, na_value=np.nan)
+    keyed = np.where(np.isnan(values), -np.inf, values)  # a missing week is not a zero week
+    _, first, inverse = np.unique(keyed, axis=0, return_index=True, return_inverse=True)
+    ids = wide.index.to_numpy()
+    representative = pd.Series(ids[first][inverse.reshape(-1)], index=wide.index)
+    never_sold = pd.Series(np.all((keyed == 0) | np.isneginf(keyed), axis=1), index=wide.index)
+    return representative, never_sold
+
+
+def _zero_forecast(train: pd.DataFrame, ids: pd.Index, horizon: int) -> pd.DataFrame:
+    """`horizon` weeks of zero forecast after each series' last week."""
+    last = train.groupby("unique_id")["ds"].max().reindex(ids)
+    steps = np.tile(np.arange(1, horizon + 1), len(ids))
+    return pd.DataFrame(
+        {
+            "unique_id": np.repeat(ids.to_numpy(), horizon),
+            "ds": np.repeat(last.to_numpy(), horizon) + pd.to_timedelta(7 * steps, unit="D"),
+            "forecast_units": 0.0,
+        }
+    )
+
+
 def _fit_predict(train: pd.DataFrame, horizon: int) -> pd.DataFrame:
+    """AutoETS forecast of every series of `train`: fitted once per distinct history that
+    sold (see `_series_classes`), copied to the series with the same history."""
+    representative, never_sold = _series_classes(train)
+    to_fit = representative[~never_sold].unique()
+    zero_ids = representative.index[never_sold.to_numpy()]
+    frames = [_zero_forecast(train, zero_ids, horizon)]
+    if len(to_fit):
+        fitted = _fit_predict_series(train[train["unique_id"].isin(to_fit)], horizon)
+        copies = representative[~never_sold].rename("representative").rename_axis("unique_id")
+        frames.append(
+            copies.reset_index()
+            .merge(fitted.rename(columns={"unique_id": "representative"}), on="representative")
+            .drop(columns="representative")
+        )
+    predicted = pd.concat(frames, ignore_index=True)
+    return predicted.sort_values(["unique_id", "ds"], kind="stable", ignore_index=True)
+
+
+def _fit_predict_series(train: pd.DataFrame, horizon: int) -> pd.DataFrame:
     from statsforecast import StatsForecast
     from statsforecast.models import AutoETS, Naive
 
@@ -161,6 +213,40 @@ def backtest_demand(history: pd.DataFrame, horizon: int, step: int, windows: int
     )
 
 
+def split_silent_series(history: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`history` split into the series that sold in at least one of its weeks and the
+    silent ones (zero in every week: a series whose only sales fall in the open week at the
+    end of the data, or in the partial week at its start).
+
+    A silent series forecasts zero without a fit (see `_series_classes`), so the forecast
+    of the selling series depends on the selling series only: their fingerprint decides
+    whether a model refits. A day appended inside an open week adds no week and changes no
+    whole week; at most it makes a new series appear, silent until its week closes.
+    """
+    keys = [history[key] for key in SERIES_KEYS]
+    sold = history["units_sold"].gt(0).groupby(keys).transform("any")
+    return history[sold.to_numpy()], history[~sold.to_numpy()]
+
+
+def with_silent_series(
+    kept: pd.DataFrame, silent_rows: pd.DataFrame, columns: list[str]
+) -> pd.DataFrame:
+    """The stored rows of the selling series (`kept`, from an unchanged fingerprint) with
+    the silent series' rows worked out again: the same rows as a refit of the whole history."""
+    silent_keys = silent_rows[SERIES_KEYS].drop_duplicates()
+    marked = kept.merge(silent_keys.assign(_silent=True), on=SERIES_KEYS, how="left")
+    kept = kept[marked["_silent"].isna().to_numpy()].copy()
+    for column in ("week_start_date", "cutoff_week_start_date"):
+        if column in kept.columns and pd.api.types.is_datetime64_any_dtype(kept[column]):
+            kept[column] = kept[column].dt.date
+    sort_keys = [
+        c for c in [*SERIES_KEYS, "cutoff_week_start_date", "week_start_date"] if c in columns
+    ]
+    return pd.concat([kept[columns], silent_rows[columns]], ignore_index=True).sort_values(
+        sort_keys, kind="stable", ignore_index=True
+    )
+
+
 def input_fingerprint(history: pd.DataFrame, *parameters: object) -> str:
     """A digest of everything a forecast depends on: the history's rows (in a canonical
     order), the parameters, this module's code and the statsforecast version.
@@ -177,9 +263,9 @@ def input_fingerprint(history: pd.DataFrame, *parameters: object) -> str:
     return digest.hexdigest()
 
 
-def kept_rows(session: Any, relation: str, fingerprint: str) -> Any | None:
+def kept_rows(session: Any, relation: str, fingerprint: str) -> pd.DataFrame | None:
     """The rows already in `relation` when they were computed from the same fingerprint
-    (a DuckDB relation), else None: no table yet, another history (a week closed, a late
+    (a data frame), else None: no table yet, another history (a week closed, a late
     correction), other parameters or other code."""
     try:
         fingerprints = session.sql(
@@ -189,7 +275,7 @@ def kept_rows(session: Any, relation: str, fingerprint: str) -> Any | None:
         return None
     if fingerprints != [(fingerprint,)]:
         return None
-    return session.sql(f"select * from {relation}")
+    return session.sql(f"select * from {relation}").df()
 
 
 def with_fingerprint(result: pd.DataFrame, fingerprint: str) -> pd.DataFrame:

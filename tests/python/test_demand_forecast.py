@@ -14,11 +14,15 @@ import pandas as pd
 import pytest
 
 from omnichannel.forecast import (
+    SERIES_KEYS,
     backtest_cutoffs,
     backtest_demand,
+    forecast_demand,
     input_fingerprint,
     kept_rows,
+    split_silent_series,
     with_fingerprint,
+    with_silent_series,
 )
 
 HISTORY_COLUMNS = ["week_start_date", "sku", "location_id", "channel", "units_sold"]
@@ -131,5 +135,60 @@ def test_fingerprint_decides_whether_rows_are_kept():
     con.execute("create table forecasts as select * from stored_frame")
     kept = kept_rows(con, "forecasts", fingerprint)
     assert kept is not None
-    assert sorted(kept.fetchall()) == [("A", 1.0, fingerprint), ("B", 2.0, fingerprint)]
+    assert sorted(kept.itertuples(index=False, name=None)) == [
+        ("A", 1.0, fingerprint),
+        ("B", 2.0, fingerprint),
+    ]
     assert kept_rows(con, "forecasts", input_fingerprint(corrected, "predicted", 8)) is None
+
+
+def _weekly(series: dict[tuple[str, str, str], list[int]]) -> pd.DataFrame:
+    """A dense weekly history from {(sku, location, channel): units per week}."""
+    rows = []
+    for (sku, location, channel), units in series.items():
+        weeks = pd.date_range("2025-01-06", periods=len(units), freq="W-MON").date
+        rows += [(week, sku, location, channel, u) for week, u in zip(weeks, units, strict=True)]
+    return pd.DataFrame(rows, columns=HISTORY_COLUMNS)
+
+
+SELLING = [3, 0, 5, 2, 0, 4, 6, 1, 0, 3, 2, 5]
+
+
+def test_copies_share_a_fit_and_silent_series_forecast_zero():
+    """A series with the same history as another gets the same forecast as when it is
+    fitted alone (the sharing changes nothing), and a history that never sold forecasts
+    zero, as the fit of it alone does."""
+    history = _weekly(
+        {
+            ("A", "W1", "online"): SELLING,
+            ("B", "W1", "online"): SELLING,
+            ("C", "W1", "store"): [0] * len(SELLING),
+        }
+    )
+    together = forecast_demand(history, horizon=3).set_index(SERIES_KEYS)
+    for sku in ("A", "B", "C"):
+        alone = forecast_demand(history[history["sku"] == sku], horizon=3).set_index(SERIES_KEYS)
+        pd.testing.assert_frame_equal(
+            together.loc[[sku]], alone, check_exact=True, check_index_type=False
+        )
+    assert (together.loc[["C"], "forecast_units"] == 0).all()
+    assert together.loc[["A"], "forecast_units"].gt(0).any()
+
+
+def test_a_new_silent_series_keeps_the_fitted_rows():
+    """An appended day inside an open week can only add a series that is silent in every
+    whole week: the selling series' fingerprint stays, and the kept rows plus the silent
+    series' rows equal a refit of the whole history (forecast and backtest)."""
+    before = _weekly({("A", "W1", "online"): SELLING})
+    after = pd.concat([before, _weekly({("N", "W2", "store"): [0] * len(SELLING)})])
+    selling_before, _ = split_silent_series(before)
+    selling_after, silent_after = split_silent_series(after)
+    assert input_fingerprint(selling_before, "p", 3) == input_fingerprint(selling_after, "p", 3)
+    for run in (
+        lambda h: forecast_demand(h, horizon=3),
+        lambda h: backtest_demand(h, horizon=3, step=2, windows=2),
+    ):
+        kept = run(before)
+        silent_rows = run(silent_after)
+        combined = with_silent_series(kept, silent_rows, list(silent_rows.columns))
+        pd.testing.assert_frame_equal(combined, run(after), check_dtype=False, check_exact=True)

@@ -28,7 +28,9 @@ headers as (
         shipping_fee_amount_eur,
         call_id,
         agent_id,
-        has_call_centre_record
+        has_call_centre_record,
+        -- the key of a phone order's call-centre record (an equality join, not a nested loop)
+        case when order_channel = 'phone' then source_order_id end as phone_order_id
     from {{ ref('int_order_headers_unioned') }}
 ),
 
@@ -258,9 +260,7 @@ combined as (
     left join customer_records
         on headers.order_key = customer_records.order_key
     left join phone_customer_records
-        on
-            headers.order_channel = 'phone'
-            and headers.source_order_id = phone_customer_records.phone_order_id
+        on headers.phone_order_id = phone_customer_records.phone_order_id
 
 ),
 
