@@ -700,8 +700,7 @@ def plant_customer_kpis(
         kpis["lead_conversion_rate"],
         lo["lead_id"].nunique(),
         len(leads),
-        "leads whose customer (same linkable component) ordered within 90 days of creation "
-        "/ leads",
+        "leads whose customer (same linkable component) ordered within 90 days of creation / leads",
         "pairs",
     )
 
