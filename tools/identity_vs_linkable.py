@@ -64,9 +64,9 @@ def main(database: Path, truth_dir: Path) -> int:
         )
         mismatches += not same
         print(
-            f"{kpi:28s}{planted['numerator']:>16,.2f} /{planted['denominator']:>10,.2f}"
-            f"{numerator:>16,.2f} /{denominator:>10,.2f}"
-            f"{true_people['numerator']:>16,.2f} /{true_people['denominator']:>10,.2f}"
+            f"{kpi:28s}{planted['numerator']:>16,.2f} /{planted['denominator']:>14,.2f}"
+            f"{numerator:>16,.2f} /{denominator:>14,.2f}"
+            f"{true_people['numerator']:>16,.2f} /{true_people['denominator']:>14,.2f}"
             f"  {'OK' if same else 'DIFFERS'}"
         )
     return 1 if mismatches else 0

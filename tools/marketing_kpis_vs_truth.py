@@ -105,15 +105,16 @@ def attribution(con: duckdb.DuckDBPyConnection, planted: dict) -> None:
     }
     print(
         f"{'attribution share':34s}{'planted':>10s}{'found':>10s}{'true ppl':>10s}"
-        f"{'found-planted pt':>18s}{'found-true ppl pt':>19s}"
+        f"{'found-planted cents':>21s}{'found-true ppl pt':>19s}"
     )
     for model, channels in planted.get("attribution_share_by_channel", {}).items():
         for channel, want in channels.items():
-            got = found.get((model, channel), 0.0) / want["denominator"]
+            amount = found.get((model, channel), 0.0)
+            got = amount / want["denominator"]
             true_people = want["true_people"]["value"]
             print(
                 f"{model + ' ' + channel:34s}{want['value']:>10.4f}{got:>10.4f}"
-                f"{true_people:>10.4f}{100 * (got - want['value']):>+18.3f}"
+                f"{true_people:>10.4f}{round(100 * amount) - round(100 * want['numerator']):>+21d}"
                 f"{100 * (got - true_people):>+19.3f}"
             )
     effects = dict(
