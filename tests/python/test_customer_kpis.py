@@ -29,7 +29,8 @@ reach it; the gap is decomposed exactly instead of tolerated:
 The repeat purchase rate is null in the 45-day fixture world (no first order is
 365 days old): the warehouse must publish null over a zero denominator, as the
 truth does; the rule itself is pinned by the dbt unit test on its 365-day edges
-(``repeat_purchase_counts_orders_within_365_days_of_the_first``).
+(``repeat_purchase_counts_orders_within_365_days_of_the_first``), and its value is
+recovered exactly on the long world (``test_customer_kpis_long_world.py``).
 
 BG/NBD: with the fitted parameters read from the table, the expected number of
 repeat purchase days of each customer over its own observed period (the
@@ -47,7 +48,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-TRAILING = pd.Timedelta(days=365)
+from customer_kpi_rules import TRAILING, omnichannel_counts, repeat_counts, with_components
 
 
 @pytest.fixture(scope="module")
@@ -83,26 +84,6 @@ def orders(fixture_world, warehouse) -> pd.DataFrame:
         ).df()
     merged = truth.merge(unified, on="order_key", how="left", validate="one_to_one")
     return merged[~merged["is_cancelled"]]
-
-
-def omnichannel_counts(orders: pd.DataFrame, by: str, end: pd.Timestamp) -> tuple[int, int]:
-    """The truth's rule: buyers with 2+ order channels in the trailing 365 days / buyers."""
-    window = orders[orders[by].notna() & (orders["ordered_at"] >= end - TRAILING)]
-    channels = window.groupby(by)["order_channel"].nunique()
-    return int((channels >= 2).sum()), len(channels)
-
-
-def repeat_counts(orders: pd.DataFrame, by: str, end: pd.Timestamp) -> tuple[int, int]:
-    """The truth's rule: 2+ orders within 365 days of the first / first order 365+ days old."""
-    known = orders[orders[by].notna()]
-    first = known.groupby(by)["ordered_at"].min()
-    old_enough = first[first <= end - TRAILING]
-    again = known[known[by].isin(old_enough.index)].join(first.rename("first_at"), on=by)
-    again = again[
-        (again["ordered_at"] > again["first_at"])
-        & (again["ordered_at"] <= again["first_at"] + TRAILING)
-    ]
-    return again[by].nunique(), len(old_enough)
 
 
 def test_as_of_date_is_the_truth_period_end(published, end):
@@ -187,18 +168,8 @@ def test_difference_to_the_true_people_is_explained_exactly(kpis, published, ord
 
 @pytest.fixture(scope="module")
 def identifiable_orders(fixture_world, orders) -> pd.DataFrame:
-    """The true orders with their linkable component (docs/generator.md, "Identifiable
-    KPIs"): the records linked through non-junk identifiers and references, each component
-    one customer of a perfect warehouse; -1 (or missing) when the order reaches none."""
-    flags = pd.read_parquet(fixture_world.truth_dir / "identifiable_records.parquet")
-    flags = flags[flags["source_table"].isin(["orders", "transactions"])]
-    component = pd.Series(
-        flags["component"].to_numpy(),
-        index=(flags["source_system"] + ":" + flags["source_record_id"]).to_numpy(),
-    )
-    order_key = orders["source_system"] + ":" + orders["order_ref"]
-    found = component.reindex(order_key).fillna(-1).astype(int).to_numpy()
-    return orders.assign(component=np.where(found >= 0, found, np.nan))
+    """The true orders with their linkable component (missing when the order reaches none)."""
+    return with_components(orders, fixture_world.truth_dir)
 
 
 def test_the_rule_reproduces_the_planted_omnichannel_share(kpis, identifiable_orders, end):
