@@ -5,10 +5,13 @@ Usage (after `make generate` and a build):
     .venv/bin/python tools/marketing_kpis_vs_truth.py [data/build/warehouse.duckdb] [data/truth]
 
 Each KPI is the sum of its mart's numerator over the sum of its denominator (every month and
-group), the way tests/python/test_marketing_kpis.py reads it on the fixture world. The truth
-uses the TRUE person behind every record, the warehouse its unified customers, so lead revenue,
-lead conversion, the NPS buyer split and the ROPO share are lower bounds of the truth (see the
-tests for the exact accounting); CSAT and the fulfilment shares should be exact.
+group), the way tests/python/test_marketing_kpis.py reads it on the fixture world. Columns:
+planted (the headline of kpis.json), found (the warehouse), true people (`true_people`, for
+the KPIs that depend on who the person is). The planted headline counts customers as
+metrics.md defines them (each linkable component of the extracts one customer,
+docs/generator.md "The planted-KPI contract") and every KPI should equal it exactly; the
+true-people value also counts what no warehouse can see (anonymous receipts, cookies never
+linked), see the tests for the exact accounting of the gap.
 """
 
 from __future__ import annotations
@@ -59,8 +62,8 @@ def show(number: float | None) -> str:
 def main(database: Path, truth: Path) -> int:
     planted = json.loads((truth / "kpis.json").read_text())
     print(
-        f"{'KPI':40s}{'found':>12s}{'identif.':>12s}{'planted':>12s}"
-        f"{'found n/d':>24s}{'identifiable n/d':>24s}{'planted n/d':>24s}"
+        f"{'KPI':40s}{'planted':>12s}{'found':>12s}{'true ppl':>12s}"
+        f"{'planted n/d':>24s}{'found n/d':>24s}{'true people n/d':>24s}"
     )
     with duckdb.connect(str(database), read_only=True) as con:
         for kpi, (mart, ratio, where, scale) in KPIS.items():
@@ -69,13 +72,18 @@ def main(database: Path, truth: Path) -> int:
                 f" from marts.{mart} where {where}"
             ).fetchone()
             want = planted[kpi]
-            best = want.get("identifiable", want)
+            true_people = want.get("true_people")
             print(
-                f"{kpi:40s}{show(value(float(numerator), float(denominator), scale)):>12s}"
-                f"{show(best['value']):>12s}{show(want['value']):>12s}"
-                f"{float(numerator):>14,.2f} /{float(denominator):>8,.0f}"
-                f"{best['numerator']:>14,.2f} /{best['denominator']:>8,.0f}"
+                f"{kpi:40s}{show(want['value']):>12s}"
+                f"{show(value(float(numerator), float(denominator), scale)):>12s}"
+                f"{show(true_people['value'] if true_people else None):>12s}"
                 f"{want['numerator']:>14,.2f} /{want['denominator']:>8,.0f}"
+                f"{float(numerator):>14,.2f} /{float(denominator):>8,.0f}"
+                + (
+                    f"{true_people['numerator']:>14,.2f} /{true_people['denominator']:>8,.0f}"
+                    if true_people
+                    else f"{'-':>24s}"
+                )
             )
         print()
         attribution(con, planted)
@@ -87,7 +95,7 @@ def main(database: Path, truth: Path) -> int:
 
 
 def attribution(con: duckdb.DuckDBPyConnection, planted: dict) -> None:
-    """Share of net sales per model and channel: planted (true buyer), identifiable, found."""
+    """Share of net sales per model and channel: planted (customers), found, true people."""
     found = {
         (model, channel): float(amount)
         for model, channel, amount in con.execute(
@@ -96,16 +104,18 @@ def attribution(con: duckdb.DuckDBPyConnection, planted: dict) -> None:
         ).fetchall()
     }
     print(
-        f"{'attribution share':34s}{'planted':>10s}{'identif.':>10s}{'found':>10s}"
-        f"{'found-identif. pt':>19s}{'found-planted pt':>18s}"
+        f"{'attribution share':34s}{'planted':>10s}{'found':>10s}{'true ppl':>10s}"
+        f"{'found-planted cents':>21s}{'found-true ppl pt':>19s}"
     )
     for model, channels in planted.get("attribution_share_by_channel", {}).items():
         for channel, want in channels.items():
-            got = found.get((model, channel), 0.0) / want["denominator"]
-            best = want["identifiable"]["value"]
+            amount = found.get((model, channel), 0.0)
+            got = amount / want["denominator"]
+            true_people = want["true_people"]["value"]
             print(
-                f"{model + ' ' + channel:34s}{want['value']:>10.4f}{best:>10.4f}{got:>10.4f}"
-                f"{100 * (got - best):>+19.3f}{100 * (got - want['value']):>+18.3f}"
+                f"{model + ' ' + channel:34s}{want['value']:>10.4f}{got:>10.4f}"
+                f"{true_people:>10.4f}{round(100 * amount) - round(100 * want['numerator']):>+21d}"
+                f"{100 * (got - true_people):>+19.3f}"
             )
     effects = dict(
         con.execute(
@@ -116,12 +126,12 @@ def attribution(con: duckdb.DuckDBPyConnection, planted: dict) -> None:
     for channel, want in planted.get("attribution_markov_removal_effect", {}).items():
         print(
             f"{'removal effect ' + channel:34s}{want['value']:>10.4f}"
-            f"{want['identifiable']['value']:>10.4f}{effects.get(channel, 0.0):>10.4f}"
+            f"{effects.get(channel, 0.0):>10.4f}{want['true_people']['value']:>10.4f}"
         )
 
 
 def attribution_paths(con: duckdb.DuckDBPyConnection, truth: Path) -> None:
-    """Conversions whose warehouse path differs from the identifiable one, and why."""
+    """Conversions whose warehouse path differs from the planted (customer) one, and why."""
     touches = truth / "attribution_touches.parquet"
     if not touches.exists():
         return
@@ -129,7 +139,7 @@ def attribution_paths(con: duckdb.DuckDBPyConnection, truth: Path) -> None:
         f"""
         create or replace temp view truth_paths as
         select source_system || ':' || order_ref as order_key, touch_id, touch_position
-        from read_parquet('{touches}') where variant = 'identifiable';
+        from read_parquet('{touches}') where variant = 'customer';
         create or replace temp view warehouse_paths as
         select
             windowed.order_key,
@@ -173,7 +183,7 @@ def attribution_paths(con: duckdb.DuckDBPyConnection, truth: Path) -> None:
 
 
 def ropo(con: duckdb.DuckDBPyConnection, truth: Path, planted: dict) -> None:
-    """Planted -> identifiable -> found ROPO store sales, order by order."""
+    """True people -> planted (customers) -> found ROPO store sales, order by order."""
     records = truth / "identifiable_records.parquet"
     rows = con.execute(
         f"""
@@ -195,14 +205,14 @@ def ropo(con: duckdb.DuckDBPyConnection, truth: Path, planted: dict) -> None:
             case
                 when truth.is_identifiable_ropo and found.is_ropo then '3 found'
                 when truth.is_identifiable_ropo and found.customer_id is null
-                    then '2 identifiable, not found: store order not stitched'
+                    then '2 planted, not found: store order not stitched'
                 when truth.is_identifiable_ropo
-                    then '2 identifiable, not found: views stitched to another customer'
-                when found.is_ropo then '4 found beyond the identifiable rule'
+                    then '2 planted, not found: views stitched to another customer'
+                when found.is_ropo then '4 found beyond the planted rule'
                 when truth.is_ropo and truth.component < 0
-                    then '1 true only: the store order carries no identifier'
+                    then '1 true people only: the store order carries no identifier'
                 when truth.is_ropo
-                    then '1 true only: the views lie in another component (cookie never tied)'
+                    then '1 true people only: the views lie in another component (cookie never tied)'
                 else '0 no ROPO'
             end as outcome,
             count(*),
@@ -213,8 +223,8 @@ def ropo(con: duckdb.DuckDBPyConnection, truth: Path, planted: dict) -> None:
         """
     ).fetchall()
     print(
-        f"ROPO share: planted {planted['value']:.4f}, identifiable "
-        f"{planted['identifiable']['value']:.4f}; store sales {planted['denominator']:,.2f} EUR"
+        f"ROPO share: planted {planted['value']:.4f}, true people "
+        f"{planted['true_people']['value']:.4f}; store sales {planted['denominator']:,.2f} EUR"
     )
     for outcome, count, net_sales in rows:
         print(f"ROPO store orders, {outcome:70s}{count:>8,d}{float(net_sales):>16,.2f} EUR")

@@ -9,8 +9,8 @@ Three views, shared by the pytest suites and the tools in ``tools/``:
   perfect warehouse stitches from the extracts as delivered. Equal means: every record of
   a component holding an identifier has a customer, no component is split between
   customers, no customer spans two components, and no other record has a customer;
-- every identity-dependent KPI of the marts beside its ``identifiable`` value of
-  ``kpis.json`` (the truth's rule on the linkable partition).
+- every identity-dependent KPI of the marts beside its planted headline in ``kpis.json``
+  (the truth's rule on the linkable partition: customers as metrics.md defines them).
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ small simulated world, and many tests assert on it. Tests marked `demo` use the
 demo world (scale 1, 365 days) instead: `demo_warehouse` generates it into
 data/demo_ci (kept between sessions while the generator is unchanged) and builds
 the models the identity tests read into its own DuckDB file, once per session.
+Tests marked `long_world` use a small world longer than a year (scale 0.03, 465 days,
+data/long_ci) where the customer KPIs as of a year have a denominator.
 """
 
 from __future__ import annotations
@@ -135,6 +137,11 @@ def pytest_configure(config: pytest.Config) -> None:
         "demo: runs on the demo world (scale 1, 365 days, seed 42) built once per session "
         "(fixture demo_warehouse); deselect with -m 'not demo'",
     )
+    config.addinivalue_line(
+        "markers",
+        "long_world: runs on the long world (scale 0.03, 465 days, seed 7) built once per "
+        "session (fixture long_warehouse); deselect with -m 'not long_world'",
+    )
 
 
 def _generator_digest() -> str:
@@ -147,17 +154,16 @@ def _generator_digest() -> str:
     return digest.hexdigest()
 
 
-@pytest.fixture(scope="session")
-def demo_world() -> FixtureWorld:
-    """The demo world in data/demo_ci/raw and data/demo_ci/truth, generated unless the
-    folder already holds it from the same parameters and the same generator code."""
+def _world_in(root: Path, scale: float, days: int, start: dt.date, seed: int) -> FixtureWorld:
+    """The world of these parameters in root/raw and root/truth, generated unless the folder
+    already holds it from the same parameters and the same generator code."""
     from omnichannel.generate import GENERATION_FILE, generate_world, is_up_to_date
 
-    raw, truth = DEMO_ROOT / "raw", DEMO_ROOT / "truth"
-    stamp = DEMO_ROOT / "generator.sha256"
+    raw, truth = root / "raw", root / "truth"
+    stamp = root / "generator.sha256"
     digest = _generator_digest()
     current = (
-        is_up_to_date(raw, DEMO_SCALE, DEMO_DAYS, DEMO_START, DEMO_SEED)
+        is_up_to_date(raw, scale, days, start, seed)
         and (truth / "identifiable_records.parquet").exists()
         and stamp.exists()
         and stamp.read_text() == digest
@@ -167,10 +173,10 @@ def demo_world() -> FixtureWorld:
             shutil.rmtree(folder, ignore_errors=True)
         stamp.unlink(missing_ok=True)
         generate_world(
-            scale=DEMO_SCALE,
-            days=DEMO_DAYS,
-            start=DEMO_START,
-            seed=DEMO_SEED,
+            scale=scale,
+            days=days,
+            start=start,
+            seed=seed,
             out=raw,
             truth=truth,
             show_progress=False,
@@ -180,25 +186,22 @@ def demo_world() -> FixtureWorld:
     return FixtureWorld(raw_dir=raw, truth_dir=truth, generation=generation)
 
 
-@pytest.fixture(scope="session")
-def demo_warehouse(demo_world: FixtureWorld) -> BuiltWarehouse:
-    """The models the identity tests read (DEMO_MODELS and everything upstream, seeds
-    included; no data tests: the fixture world's build runs them) built on the demo world
-    into data/demo_ci/warehouse.duckdb, from scratch, once per session."""
-    duckdb_path = DEMO_ROOT / "warehouse.duckdb"
-    target_dir = DEMO_ROOT / "target"
+def _build_models(
+    world: FixtureWorld, root: Path, models: tuple[str, ...], target: str, label: str
+) -> BuiltWarehouse:
+    """`models` and everything upstream (seeds included; no data tests: the fixture world's
+    build runs them) built on `world` into root/warehouse.duckdb, from scratch."""
+    duckdb_path = root / "warehouse.duckdb"
+    target_dir = root / "target"
     for stale in (duckdb_path, duckdb_path.with_name(duckdb_path.name + ".wal")):
         stale.unlink(missing_ok=True)
-    env = {
-        **dbt_env(duckdb_path, demo_world.raw_dir),
-        "OMNICHANNEL_TARGET": "dev",  # the demo world's settings (memory, spilling)
-    }
+    env = {**dbt_env(duckdb_path, world.raw_dir), "OMNICHANNEL_TARGET": target}
     started = time.perf_counter()
     outcome = run_dbt(
         [
             "build",
             "--select",
-            *DEMO_MODELS,
+            *models,
             "--exclude-resource-type",
             "test",
             "--exclude-resource-type",
@@ -206,10 +209,56 @@ def demo_warehouse(demo_world: FixtureWorld) -> BuiltWarehouse:
             "--target-path",
             str(target_dir),
             "--log-path",
-            str(DEMO_ROOT / "logs"),
+            str(root / "logs"),
         ],
         env=env,
     )
-    print(f"demo_warehouse: built in {time.perf_counter() - started:.0f} s")
+    print(f"{label}: built in {time.perf_counter() - started:.0f} s")
     assert outcome.success, outcome.failures
-    return BuiltWarehouse(demo_world, duckdb_path, target_dir, outcome, env)
+    return BuiltWarehouse(world, duckdb_path, target_dir, outcome, env)
+
+
+@pytest.fixture(scope="session")
+def demo_world() -> FixtureWorld:
+    """The demo world in data/demo_ci/raw and data/demo_ci/truth, generated unless the
+    folder already holds it from the same parameters and the same generator code."""
+    return _world_in(DEMO_ROOT, DEMO_SCALE, DEMO_DAYS, DEMO_START, DEMO_SEED)
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(demo_world: FixtureWorld) -> BuiltWarehouse:
+    """The models the identity tests read (DEMO_MODELS and everything upstream, seeds
+    included; no data tests: the fixture world's build runs them) built on the demo world
+    into data/demo_ci/warehouse.duckdb, from scratch, once per session."""
+    # the demo world's settings (memory, spilling)
+    return _build_models(demo_world, DEMO_ROOT, DEMO_MODELS, "dev", "demo_warehouse")
+
+
+# ------------------------------------------------------------------------------ long world
+
+# A small world longer than a year: the customer KPIs "as of a year" (repeat purchase rate:
+# first order at least 365 days old; omnichannel share: trailing 365 days) have a denominator
+# there, while the fixture and demo worlds (45 and 365 days) plant the repeat purchase rate
+# 0/0. 465 days: customers' first orders fall on both sides of the 365-day edge within a
+# day (a warehouse one day off on either side counts another denominator).
+LONG_SCALE = 0.03
+LONG_DAYS = 465
+LONG_START = dt.date(2025, 1, 1)
+LONG_SEED = 7
+LONG_ROOT = PROJECT_ROOT / "data" / "long_ci"
+# what the long-world tests read: the customer KPIs and the unified orders
+LONG_MODELS = ("+kpi_customers_as_of",)
+
+
+@pytest.fixture(scope="session")
+def long_world() -> FixtureWorld:
+    """The long world in data/long_ci/raw and data/long_ci/truth (kept between sessions
+    while its parameters and the generator code are unchanged)."""
+    return _world_in(LONG_ROOT, LONG_SCALE, LONG_DAYS, LONG_START, LONG_SEED)
+
+
+@pytest.fixture(scope="session")
+def long_warehouse(long_world: FixtureWorld) -> BuiltWarehouse:
+    """LONG_MODELS and everything upstream built on the long world into
+    data/long_ci/warehouse.duckdb, from scratch, once per session."""
+    return _build_models(long_world, LONG_ROOT, LONG_MODELS, "test", "long_warehouse")

@@ -110,7 +110,7 @@ def test_a_failure_writing_the_events_fails_the_generation(tmp_path, monkeypatch
 
 @pytest.mark.parametrize(
     ("function", "step"),
-    [("compute_truth", "truth"), ("add_identifiable_kpis", "identifiable")],
+    [("compute_truth", "truth"), ("plant_customer_kpis", "identifiable")],
 )
 def test_a_failure_in_the_truth_children_fails_the_generation(
     tmp_path, monkeypatch, function, step

@@ -3,14 +3,17 @@
 The generator's linkable components (`truth/identifiable_records.parquet`,
 docs/generator.md "Identifiable KPIs") are the connected components of the extracts as
 delivered: records linked through the non-junk identifiers they carry and the records they
-name. A perfect warehouse stitches each into one customer, and each identity-dependent
-KPI's `identifiable` value of kpis.json is the truth's rule on that partition. Asserted on
-the fixture world and on the demo world (marker `demo`, fixture `demo_warehouse`):
+name. A perfect warehouse stitches each into one customer, and the planted headline of each
+identity-dependent KPI of kpis.json is the truth's rule on that partition (the planted-KPI
+contract, docs/generator.md: customers as metrics.md defines them; the value over true
+people is kept under `true_people`). Asserted on the fixture world and on the demo world
+(marker `demo`, fixture `demo_warehouse`):
 
 - the warehouse's partition IS the linkable one: no identifiable record unstitched, no
   component split between customers, no customer spanning two, no other record stitched;
-- every identity-dependent KPI equals its identifiable value exactly (counts exactly,
-  money to the cent);
+- every identity-dependent KPI equals its planted headline exactly (counts exactly, money
+  to the cent), and never exceeds the true-people count where that is a count of
+  identified things (omnichannel buyers, ROPO sales, lead revenue and conversions);
 - on the demo world, pairwise precision >= 0.995 and recall >= 0.98 (issue 6), at the
   linkable ceiling.
 """
@@ -32,6 +35,12 @@ from omnichannel.identity_scoring import (
     scored_records,
 )
 
+# pairs or buyers a customer can only lose to anonymity (a component holds one person), so
+# their planted numerator never exceeds the true-people one
+ONLY_LOST_TO_ANONYMITY = frozenset(
+    {"ropo_share_of_store_sales", "revenue_per_lead_eur", "lead_conversion_rate"}
+)
+
 
 def assert_partition_is_linkable(built) -> None:
     with built.connect() as con:
@@ -46,15 +55,19 @@ def assert_partition_is_linkable(built) -> None:
     assert not summary, summary
 
 
-def assert_kpi_is_identifiable(built, kpi: str) -> None:
+def assert_kpi_is_planted(built, kpi: str) -> None:
     kpis = json.loads((built.world.truth_dir / "kpis.json").read_text())
     with built.connect() as con:
         numerator, denominator = found_kpis(con)[kpi]
-    identifiable = kpis[kpi]["identifiable"]
+    planted = kpis[kpi]
     assert denominator > 0
     assert comparable(kpi, numerator, denominator) == comparable(
-        kpi, identifiable["numerator"], identifiable["denominator"]
-    ), f"found {numerator}/{denominator}, identifiable {identifiable}, planted {kpis[kpi]}"
+        kpi, planted["numerator"], planted["denominator"]
+    ), f"found {numerator}/{denominator}, planted {planted}"
+    true_people = planted["true_people"]
+    assert true_people["why_no_warehouse_sees_it"]
+    if kpi in ONLY_LOST_TO_ANONYMITY:
+        assert planted["numerator"] <= true_people["numerator"]
 
 
 # ------------------------------------------------------------------------------ fixture world
@@ -66,8 +79,8 @@ def test_partition_is_the_linkable_one(warehouse):
 
 
 @pytest.mark.parametrize("kpi", sorted(IDENTITY_KPIS))
-def test_identity_kpi_is_the_identifiable_value(warehouse, kpi):
-    assert_kpi_is_identifiable(warehouse, kpi)
+def test_identity_kpi_is_the_planted_headline(warehouse, kpi):
+    assert_kpi_is_planted(warehouse, kpi)
 
 
 # ------------------------------------------------------------------------------ demo world
@@ -79,7 +92,7 @@ def test_demo_precision_and_recall(demo_warehouse):
     The issue asks for precision >= 0.995 and recall >= 0.98 on the demo world, junk
     present. Recall is also at the linkable ceiling, the recall of the linkable partition
     itself (0.98171 on the demo world since web forms store the GA client id, generator
-    version 4): no warehouse can stitch more from these extracts."""
+    version 4; unchanged by version 5): no warehouse can stitch more from these extracts."""
     truth_dir = demo_warehouse.world.truth_dir
     with demo_warehouse.connect() as con:
         scored = scored_records(con, truth_dir)
@@ -97,5 +110,5 @@ def test_demo_partition_is_the_linkable_one(demo_warehouse):
 
 @pytest.mark.demo
 @pytest.mark.parametrize("kpi", sorted(IDENTITY_KPIS))
-def test_demo_identity_kpi_is_the_identifiable_value(demo_warehouse, kpi):
-    assert_kpi_is_identifiable(demo_warehouse, kpi)
+def test_demo_identity_kpi_is_the_planted_headline(demo_warehouse, kpi):
+    assert_kpi_is_planted(demo_warehouse, kpi)

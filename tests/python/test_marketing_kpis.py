@@ -1,14 +1,15 @@
 """Marketing, satisfaction, attribution and cross-channel marts against the generator's truth.
 
-The truth (kpis.json) is computed on the TRUE person behind every record; the warehouse
-only knows the unified customers its identity graph stitched. Where both coincide the
-ratios are asserted exactly (numerator and denominator). Where identity makes the truth
-fuzzy, the gap is not tolerated blindly: the truth is recomputed with the truth's own
-persons (source_records.parquet) but keeping only the links the warehouse can see, and
-the warehouse must equal that, to the cent; then the gap is what identity cannot see,
-and it can only go one way (the warehouse never finds more than the truth). Against the
-generator's `identifiable` values (the truth's rule on the linkable components, what a
-perfect warehouse stitches) the warehouse is exact: same pairs, same flags, same totals.
+Every planted headline of kpis.json is asserted exactly (numerator and denominator, money
+to the cent). For the KPIs that depend on who the person is, the headline counts customers
+as metrics.md defines them (the planted-KPI contract, docs/generator.md: the truth's rule
+on the linkable components of the extracts, what a perfect warehouse stitches), and the
+warehouse equals it: same pairs, same flags, same totals, recomputed here a second way from
+the per-record components. Beside it, `true_people` applies the rule to the TRUE person
+behind every record (source_records.parquet), which no warehouse can see; the gap is not
+tolerated blindly but recomputed: keeping only the links the warehouse can see, the true
+pairs give the warehouse's value to the cent, and the gap only goes one way (the warehouse
+never finds more than the true people).
 """
 
 from __future__ import annotations
@@ -129,7 +130,7 @@ def test_the_truths_lead_orders_recompute_to_the_cent(warehouse, kpis, lead_orde
     the warehouse's equals the pairs it can see: those whose order is stitched to the lead's
     unified customer. No order of another person is ever counted."""
     assert cents(lead_orders["net_sales_eur"].sum()) == cents(
-        kpis["revenue_per_lead_eur"]["numerator"]
+        kpis["revenue_per_lead_eur"]["true_people"]["numerator"]
     )
     revenue, _ = totals(warehouse, "kpi_leads_monthly", "revenue_per_lead_eur")
     seen = lead_orders[lead_orders["is_seen"]]
@@ -150,16 +151,17 @@ def test_the_truths_lead_orders_recompute_to_the_cent(warehouse, kpis, lead_orde
 def test_lead_conversion_is_the_truths_seen_through_identity(warehouse, kpis, lead_orders):
     converted, leads = totals(warehouse, "kpi_leads_monthly", "lead_conversion_rate")
     assert converted == lead_orders.loc[lead_orders["is_seen"], "lead_id"].nunique()
-    assert converted <= kpis["lead_conversion_rate"]["numerator"]
-    assert lead_orders["lead_id"].nunique() == kpis["lead_conversion_rate"]["numerator"]
+    true_people = kpis["lead_conversion_rate"]["true_people"]
+    assert converted <= true_people["numerator"]
+    assert lead_orders["lead_id"].nunique() == true_people["numerator"]
 
 
-def test_leads_are_the_identifiable_values_exactly(warehouse, kpis, lead_orders, identifiable):
-    """A perfect warehouse counts the (lead, order) pairs whose order is reachable from the
-    lead through non-junk identifiers and references (one linkable component). The truth's
-    identifiable values are recomputed from those pairs (a second way), and the warehouse
-    stitches exactly those pairs under the lead's customer: its revenue equals to the cent,
-    its converted leads exactly. The difference to the planted values is
+def test_leads_are_the_planted_values_exactly(warehouse, kpis, lead_orders, identifiable):
+    """The planted headline counts the (lead, order) pairs whose order is reachable from the
+    lead through non-junk identifiers and references (one linkable component: the lead's
+    customer). It is recomputed from those pairs (a second way), and the warehouse stitches
+    exactly those pairs under the lead's customer: its revenue equals to the cent, its
+    converted leads exactly. The difference to the true-people values is
     test_lead_conversion_is_the_truths_seen_through_identity's."""
     lead_component = components_of(identifiable, "crm", "leads").reindex(lead_orders["lead_id"])
     order_component = order_components(identifiable).reindex(lead_orders["order_key"])
@@ -167,13 +169,13 @@ def test_leads_are_the_identifiable_values_exactly(warehouse, kpis, lead_orders,
         is_identifiable=(lead_component.to_numpy() == order_component.to_numpy())
         & (lead_component.to_numpy() >= 0)
     )
-    rpl = kpis["revenue_per_lead_eur"]["identifiable"]
-    conversion = kpis["lead_conversion_rate"]["identifiable"]
+    rpl = kpis["revenue_per_lead_eur"]
+    conversion = kpis["lead_conversion_rate"]
     known = pairs[pairs["is_identifiable"]]
     assert cents(known["net_sales_eur"].sum()) == cents(rpl["numerator"])
     assert known["lead_id"].nunique() == conversion["numerator"]
-    assert rpl["numerator"] <= kpis["revenue_per_lead_eur"]["numerator"]
-    assert conversion["numerator"] <= kpis["lead_conversion_rate"]["numerator"]
+    assert rpl["numerator"] <= rpl["true_people"]["numerator"]
+    assert conversion["numerator"] <= conversion["true_people"]["numerator"]
 
     differing = pairs[pairs["is_identifiable"] != pairs["is_seen"]]
     assert differing.empty, differing[["lead_id", "order_key", "is_identifiable", "is_seen"]]
@@ -182,6 +184,8 @@ def test_leads_are_the_identifiable_values_exactly(warehouse, kpis, lead_orders,
     assert leads == rpl["denominator"] == conversion["denominator"]
     assert cents(revenue) == cents(rpl["numerator"])
     assert converted == conversion["numerator"]
+    assert revenue / leads == pytest.approx(rpl["value"], abs=1e-9)
+    assert converted / leads == pytest.approx(conversion["value"], abs=1e-12)
 
 
 # ------------------------------------------------------------------------------ satisfaction
@@ -213,21 +217,23 @@ def response_buyers(warehouse, true_person, truth_orders) -> pd.DataFrame:
 def test_satisfaction_totals_exactly_and_the_buyer_split_only_misses_true_buyers(
     warehouse, kpis, response_buyers, survey_type
 ):
-    """Over both segments CSAT and NPS are exact. A survey about an order makes its respondent
+    """Over both segments CSAT and NPS are exact (planted headline and true people alike).
+    Against the true people: a survey about an order makes its respondent
     a buyer even when the till did not identify them; a survey about no order (NPS, or CSAT
     after a ticket, call or lead follow-up) needs identity to link the respondent to a recent
     order. So the split can only move a true buyer to non-buyers (never a false buyer), and
     the warehouse's buyer segment equals the truth's minus exactly those responses."""
-    both = [kpis[f"{survey_type}_buyers"], kpis[f"{survey_type}_non_buyers"]]
     found = totals(warehouse, "kpi_satisfaction_monthly", survey_type)
-    assert found == (sum(k["numerator"] for k in both), sum(k["denominator"] for k in both))
+    for pick in (lambda k: k, lambda k: k["true_people"]):
+        both = [pick(kpis[f"{survey_type}_{segment}"]) for segment in ("buyers", "non_buyers")]
+        assert found == (sum(k["numerator"] for k in both), sum(k["denominator"] for k in both))
     of_type = response_buyers[response_buyers["survey_type"] == survey_type]
     assert not (of_type["is_buyer"] & ~of_type["is_true_buyer"]).any()
     missed = of_type[of_type["is_true_buyer"] & ~of_type["is_buyer"]]
     buyer_numerator, buyer_responses = totals(
         warehouse, "kpi_satisfaction_monthly", survey_type, "buyer_segment = 'buyer'"
     )
-    truth = kpis[f"{survey_type}_buyers"]
+    truth = kpis[f"{survey_type}_buyers"]["true_people"]
     assert buyer_responses == truth["denominator"] - len(missed)
     if survey_type == "csat":
         missed_top_two = int((missed["score"] >= 4).sum())
@@ -235,13 +241,14 @@ def test_satisfaction_totals_exactly_and_the_buyer_split_only_misses_true_buyers
 
 
 @pytest.mark.parametrize("survey_type", ["csat", "nps"])
-def test_satisfaction_buyers_are_the_identifiable_split_exactly(
+def test_satisfaction_buyers_are_the_planted_split_exactly(
     warehouse, kpis, response_buyers, truth_orders, identifiable, survey_type
 ):
-    """A perfect warehouse calls a respondent a buyer when a non-cancelled order in the 90
+    """The planted headline calls a respondent a buyer when a non-cancelled order in the 90
     days before is reachable from the response through non-junk identifiers and references
-    (one linkable component). The truth's identifiable split is recomputed from those pairs
-    (a second way), and the warehouse's buyer flag equals it response by response."""
+    (one linkable component: the respondent's customer). The planted split is recomputed
+    from those pairs (a second way), and the warehouse's buyer flag equals it response by
+    response; CSAT and NPS per segment equal the planted values exactly."""
     live = truth_orders[~truth_orders["is_cancelled"]]
     live = live.assign(
         component=order_components(identifiable).reindex(live["order_key"]).to_numpy()
@@ -267,16 +274,14 @@ def test_satisfaction_buyers_are_the_identifiable_split_exactly(
         return int((frame["score"] >= 9).sum() - (frame["score"] <= 6).sum())
 
     for segment, is_buyer in (("buyers", True), ("non_buyers", False)):
-        truth = kpis[f"{survey_type}_{segment}"]["identifiable"]
+        truth = kpis[f"{survey_type}_{segment}"]
         expected = of_type[of_type["is_identifiable_buyer"] == is_buyer]
         assert (score_sum(expected), len(expected)) == (truth["numerator"], truth["denominator"])
         where = f"buyer_segment = '{'buyer' if is_buyer else 'non_buyer'}'"
         found = totals(warehouse, "kpi_satisfaction_monthly", survey_type, where)
         assert found == (truth["numerator"], truth["denominator"])
-    assert (
-        kpis[f"{survey_type}_buyers"]["identifiable"]["denominator"]
-        <= kpis[f"{survey_type}_buyers"]["denominator"]
-    )
+    buyers = kpis[f"{survey_type}_buyers"]
+    assert buyers["denominator"] <= buyers["true_people"]["denominator"]
     differing = of_type[of_type["is_identifiable_buyer"] != of_type["is_buyer"]]
     assert differing.empty, differing[["response_id", "is_identifiable_buyer", "is_buyer"]]
 
@@ -284,13 +289,13 @@ def test_satisfaction_buyers_are_the_identifiable_split_exactly(
 # ------------------------------------------------------------------------------ cross-channel
 
 
-def test_ropo_share_is_a_lower_bound_of_the_truth(warehouse, kpis, truth_orders):
-    """The truth matches a store order to its TRUE buyer's product views; the warehouse only
-    to an identified buyer's stitched views. Every ROPO order it finds is a true one, the
+def test_ropo_share_is_a_lower_bound_of_the_true_people_share(warehouse, kpis, truth_orders):
+    """`true_people` matches a store order to its TRUE buyer's product views; the warehouse
+    (and the planted headline) only to an identified buyer's stitched views. Every ROPO order it finds is a true one, the
     store sales are the same, and the missing ROPO sales are true ROPO orders of an anonymous
     store buyer or of a buyer whose qualifying views were made on a cookie never logged in."""
     ropo, store = totals(warehouse, "kpi_cross_channel_monthly", "ropo_share_of_store_sales")
-    truth = kpis["ropo_share_of_store_sales"]
+    truth = kpis["ropo_share_of_store_sales"]["true_people"]
     assert cents(store) == cents(truth["denominator"]) > 0
     assert ropo / store <= truth["value"]
     with warehouse.connect() as con:
@@ -306,13 +311,13 @@ def test_ropo_share_is_a_lower_bound_of_the_truth(warehouse, kpis, truth_orders)
     assert cents(truth["numerator"]) - cents(ropo) == cents(missed_sales["net_sales_eur"].sum())
 
 
-def test_ropo_is_the_identifiable_share_exactly(warehouse, kpis, truth_orders, identifiable):
-    """A perfect warehouse flags a store order with a view of the category in the 14 days
+def test_ropo_is_the_planted_share_exactly(warehouse, kpis, truth_orders, identifiable):
+    """The planted headline flags a store order with a view of the category in the 14 days
     before on a web or app session reachable from the order through non-junk identifiers and
-    references (one linkable component). The truth's flagged orders recompute its
-    identifiable numerator (a second way), and the warehouse flags exactly those orders: its
-    ROPO sales equal to the cent."""
-    truth = kpis["ropo_share_of_store_sales"]["identifiable"]
+    references (one linkable component: the buyer's customer). The truth's flagged orders
+    recompute its numerator (a second way), and the warehouse flags exactly those orders:
+    its ROPO sales equal to the cent, so the share is exact (no 0.5-point tolerance)."""
+    truth = kpis["ropo_share_of_store_sales"]
     ropo, store = totals(warehouse, "kpi_cross_channel_monthly", "ropo_share_of_store_sales")
     assert cents(store) == cents(truth["denominator"])
     flagged = identifiable[identifiable["is_identifiable_ropo"]]
@@ -330,6 +335,7 @@ def test_ropo_is_the_identifiable_share_exactly(warehouse, kpis, truth_orders, i
         )
     assert found == known, (sorted(known - found)[:5], sorted(found - known)[:5])
     assert cents(ropo) == cents(truth["numerator"])
+    assert ropo / store == pytest.approx(truth["value"], abs=1e-12)
 
 
 @pytest.mark.parametrize(
@@ -367,8 +373,9 @@ MODELS = ("first_touch", "last_non_direct", "linear", "time_decay", "position_ba
 
 @pytest.fixture(scope="module")
 def attribution_touches(fixture_world) -> pd.DataFrame:
-    """The truth's (conversion, touch) rows with cents per model, variants `true` (the true
-    buyer's touches) and `identifiable` (the touches of the order's identity component)."""
+    """The truth's (conversion, touch) rows with cents per model, variants `customer` (the
+    touches of the order's identity component: the planted headline) and `true_people` (the
+    true buyer's touches)."""
     touches = pd.read_parquet(fixture_world.truth_dir / "attribution_touches.parquet")
     touches["order_key"] = touches["source_system"] + ":" + touches["order_ref"]
     touches["touch_id"] = touches["touch_id"].fillna("-")
@@ -443,7 +450,7 @@ def test_planted_attribution_shares_add_up_and_recompute(kpis, attribution_touch
     live = truth_orders[~truth_orders["is_cancelled"]].set_index("order_key")["net_sales_eur"]
     total = cents(round(live.sum(), 2))
     assert total > 0
-    for variant, pick in (("true", lambda r: r), ("identifiable", lambda r: r["identifiable"])):
+    for variant, pick in (("customer", lambda r: r), ("true_people", lambda r: r["true_people"])):
         rows = attribution_touches[attribution_touches["variant"] == variant]
         assert set(rows["order_key"]) == set(live.index)
         for model in MODELS:
@@ -468,28 +475,28 @@ def test_planted_attribution_shares_add_up_and_recompute(kpis, attribution_touch
             }
 
 
-def test_identifiable_attribution_touches_are_true_touches(kpis, attribution_touches):
-    """The identity components of the truth each hold one person, so an order's identifiable
+def test_customer_attribution_touches_are_true_touches(kpis, attribution_touches):
+    """The identity components of the truth each hold one person, so an order's customer
     touches are some of its true buyer's touches: a conversion can only lose touches to
-    identity, and the identifiable unattributed share is at least the planted one."""
+    identity, and the planted unattributed share is at least the true-people one."""
     pairs = attribution_touches[attribution_touches["touch_id"] != "-"]
-    true_pairs = pairs[pairs["variant"] == "true"]
+    true_pairs = pairs[pairs["variant"] == "true_people"]
     true = set(zip(true_pairs["order_key"], true_pairs["touch_id"], strict=True))
-    known = pairs[pairs["variant"] == "identifiable"]
+    known = pairs[pairs["variant"] == "customer"]
     assert set(zip(known["order_key"], known["touch_id"], strict=True)) <= true
     for model in MODELS:
         unattributed = kpis["attribution_share_by_channel"][model]["unattributed"]
-        assert unattributed["identifiable"]["numerator"] >= unattributed["numerator"]
+        assert unattributed["numerator"] >= unattributed["true_people"]["numerator"]
 
 
-def test_attribution_paths_are_the_identifiable_ones(attribution_touches, warehouse_attribution):
+def test_attribution_paths_are_the_customer_ones(attribution_touches, warehouse_attribution):
     """The warehouse's touch rules and window (30 days before the order, both ends included)
     are the truth's, and its customers are the truth's identity components, so every
-    conversion has the identifiable path: the touches whose record lies in the order's
+    conversion has the planted (customer) path: the touches whose record lies in the order's
     component, by raw record id, in the same order. A differing conversion would be an order
     not stitched (its touches go to `unattributed`), a touch stitched to another customer or
     none, or a touch of another component: the message counts them."""
-    known = attribution_touches[attribution_touches["variant"] == "identifiable"]
+    known = attribution_touches[attribution_touches["variant"] == "customer"]
     same = same_path_orders(known, warehouse_attribution)
     differing = known[~known["order_key"].isin(same)]
     found = warehouse_attribution[~warehouse_attribution["order_key"].isin(same)]
@@ -517,16 +524,16 @@ def test_attribution_paths_are_the_identifiable_ones(attribution_touches, wareho
 
 
 @pytest.mark.parametrize("model", MODELS)
-def test_attribution_is_the_identifiable_share_exactly(
+def test_attribution_is_the_planted_share_exactly(
     kpis, attribution_touches, warehouse_attribution, model
 ):
-    """With the identifiable paths (test above) every touch gets the truth's cents under
-    every model (largest remainder included), and per channel the warehouse's attributed net
-    sales equal the planted `identifiable` numerators to the cent. Markov too: its removal
-    effects are those of the identifiable paths (next test). Planted - identifiable is
-    identity alone (touches of cookies never tied to a login, purchase or tracked link;
-    receipts with no identifier): no window rule makes the truth fuzzy."""
-    known = attribution_touches[attribution_touches["variant"] == "identifiable"]
+    """With the customer paths (test above) every touch gets the truth's cents under every
+    model (largest remainder included), and per channel the warehouse's attributed net sales
+    equal the planted numerators to the cent, so the shares are exact (no 0.5-point
+    tolerance). Markov too: its removal effects are those of the customer paths (next test).
+    True people - planted is identity alone (touches of cookies never tied to a login,
+    purchase or tracked link; receipts with no identifier): no window rule makes it fuzzy."""
+    known = attribution_touches[attribution_touches["variant"] == "customer"]
     column, key = f"{model}_cents", ["order_key", "touch_position"]
     truth = known.set_index(key)[column].sort_index().astype("int64")
     found = warehouse_attribution.set_index(key)[column].sort_index().astype("int64")
@@ -534,16 +541,16 @@ def test_attribution_is_the_identifiable_share_exactly(
     per_channel = warehouse_attribution.groupby("attribution_channel")[column].sum()
     shares = kpis["attribution_share_by_channel"][model]
     assert {channel: int(per_channel.get(channel, 0)) for channel in shares} == {
-        channel: cents(ratio["identifiable"]["numerator"]) for channel, ratio in shares.items()
+        channel: cents(ratio["numerator"]) for channel, ratio in shares.items()
     }
     assert set(per_channel.index) <= set(shares)
 
 
 @pytest.mark.demo
 @pytest.mark.parametrize("model", MODELS)
-def test_demo_attribution_is_the_identifiable_share_exactly(demo_warehouse, model):
+def test_demo_attribution_is_the_planted_share_exactly(demo_warehouse, model):
     """On the demo world too (52,000 conversions): per channel, the net sales each model
-    attributes equal the planted `identifiable` numerators of kpis.json to the cent."""
+    attributes equal the planted numerators of kpis.json to the cent."""
     kpis = json.loads((demo_warehouse.world.truth_dir / "kpis.json").read_text())
     shares = kpis["attribution_share_by_channel"][model]
     found = dict(
@@ -556,22 +563,22 @@ def test_demo_attribution_is_the_identifiable_share_exactly(demo_warehouse, mode
     )
     assert set(found) <= set(shares)
     assert {channel: found.get(channel, 0) for channel in shares} == {
-        channel: cents(ratio["identifiable"]["numerator"]) for channel, ratio in shares.items()
+        channel: cents(ratio["numerator"]) for channel, ratio in shares.items()
     }
 
 
-def test_markov_effects_are_the_identifiable_ones_exactly(
+def test_markov_effects_are_the_planted_ones_exactly(
     warehouse, kpis, attribution_touches, warehouse_attribution
 ):
     """Markov weights depend on the removal effects of the whole chain, so one differing path
     would move every channel's effect (a conversion's path lost to stitching, its touches in
     a customer's non-converting path instead). The warehouse's effects equal the planted
-    identifiable ones (paths per component of a customer). What the warehouse computes on its
+    ones (paths per component of a customer). What the warehouse computes on its
     own paths is exact: its removal effects (the chain's matrix squared
     `markov_squarings` times) equal the generator's linear solve on the same paths, and on
-    every conversion with the identifiable path each touch gets its channel's effect / the
-    path's channels' effects / its channel's touches. The identifiable effects are planted
-    beside the true ones (kpis.json `attribution_markov_removal_effect`)."""
+    every conversion with the customer path each touch gets its channel's effect / the
+    path's channels' effects / its channel's touches. The true people's effects are kept
+    beside the planted ones (kpis.json `attribution_markov_removal_effect`, `true_people`)."""
     from omnichannel.generate.attribution_truth import markov_removal_effects
 
     with warehouse.connect() as con:
@@ -595,7 +602,7 @@ def test_markov_effects_are_the_identifiable_ones_exactly(
     found = effects.set_index("attribution_channel")["removal_effect"].reindex(channels)
     assert (found - solved["removal_effect"]).abs().max() < 1e-9
 
-    known = attribution_touches[attribution_touches["variant"] == "identifiable"]
+    known = attribution_touches[attribution_touches["variant"] == "customer"]
     same = same_path_orders(known, warehouse_attribution)
     rows = warehouse_attribution[
         warehouse_attribution["order_key"].isin(same) & (warehouse_attribution["touch_id"] != "-")
@@ -615,8 +622,8 @@ def test_markov_effects_are_the_identifiable_ones_exactly(
     assert np.abs(weight - rows["markov_weight"].to_numpy()).max() < 1e-12
     planted = kpis["attribution_markov_removal_effect"]
     assert set(planted) >= set(channels)
-    identifiable = pd.Series({c: e["identifiable"]["value"] for c, e in planted.items()})
-    assert (found - identifiable.reindex(channels)).abs().max() < 1e-9
+    headline = pd.Series({c: e["value"] for c, e in planted.items()})
+    assert (found - headline.reindex(channels)).abs().max() < 1e-9
 
 
 def test_ropo_rule_with_the_true_buyers_reproduces_the_truth_order_by_order(

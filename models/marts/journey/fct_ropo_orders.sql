@@ -6,7 +6,8 @@
 --   reverse ROPO: an online order whose customer visited a store in the 14 days before (app
 --         geofence, loyalty card scanned at the till, or an identified store purchase);
 --   fulfilment (BOPIS, ship from store) and the loyalty points the order earned.
--- Only identified customers can be matched, so the flags are lower bounds of the true ones.
+-- Only identified customers can be matched (metrics.md, "Customer"): lower bounds of the
+-- true-people flags, exactly the planted ones (docs/generator.md, "The planted-KPI contract").
 
 {%- set window_days = 14 %}
 

@@ -24,7 +24,7 @@ from omnichannel.generate.schema import TABLES
 from omnichannel.generate.stopwatch import Stopwatch
 
 GENERATION_FILE = "_generation.json"
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 
 
 def _parameters(scale: float, days: int, start: dt.date, seed: int) -> dict:
@@ -175,8 +175,9 @@ def _write_identifiable(
     clock,
     in_child: bool,
 ) -> None:
-    """The identifiable records of the extracts as delivered (defects planted), the KPIs
-    with their identifiable values, and the defects. The record graph does not need the
+    """The identifiable records of the extracts as delivered (defects planted), the
+    identity-dependent KPIs over customers (their headline; the truth's value over true
+    people kept under `true_people`), and the defects. The record graph does not need the
     truth; the KPIs wait for the truth step's hand-over file."""
     from omnichannel.generate.attribution_truth import (
         ATTRIBUTION_EXTRACTS,
@@ -187,7 +188,7 @@ def _write_identifiable(
         EXTRACTS_READ,
         WORLD_TABLES_READ,
         Records,
-        add_identifiable_kpis,
+        plant_customer_kpis,
     )
 
     defects.to_parquet(truth / "defects.parquet", index=False)
@@ -209,9 +210,9 @@ def _write_identifiable(
     clock.lap("identifiable records: wait for the truth")
     with handover.open("rb") as file:
         orders, kpis = pickle.load(file)
-    identifiable = add_identifiable_kpis(world, extracts, orders, kpis, records)
+    identifiable = plant_customer_kpis(world, extracts, orders, kpis, records)
     identifiable.to_parquet(truth / "identifiable_records.parquet", index=False)
-    # the planted attribution shares, true and identifiable (attribution_truth.py)
+    # the planted attribution shares, over customers and true people (attribution_truth.py)
     add_attribution_kpis(
         world, extracts["app_analytics.geofence_visits"], orders, identifiable, kpis
     ).to_parquet(truth / "attribution_touches.parquet", index=False)

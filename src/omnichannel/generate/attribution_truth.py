@@ -1,4 +1,4 @@
-"""The planted attribution shares: every conversion credited to its TRUE marketing touches.
+"""The planted attribution shares: every conversion credited to its customer's marketing touches.
 
 Computed from the clean world with the definitions of the metric dictionary (Attribution)
 and of the warehouse's `int_conversion_touches_windowed`:
@@ -19,12 +19,13 @@ and of the warehouse's `int_conversion_touches_windowed`:
 - money is split in cents by largest remainder (ties to the earlier touch), as the
   warehouse does, and a conversion without a touch goes to `unattributed`.
 
-The same rules run twice: on the true person (the planted value), and on the truth's
-identity components (`identifiable`: the order's component and only the touches whose record
-lies in it, see linkable.py; the Markov non-converting paths are those of components that
-hold an identifier other than a cookie or a device, as the warehouse knows only such
-customers). Everything is vectorised; per conversion and touch the result is written to
-`attribution_touches.parquet`.
+The same rules run twice: on the truth's identity components, the customers of the
+metric contract (the planted headline, variant `customer`: the order's component and only
+the touches whose record lies in it, see linkable.py; the Markov non-converting paths are
+those of components that hold an identifier other than a cookie or a device, as the
+warehouse knows only such customers), and on the TRUE person (`true_people`, for
+information: touches no extract links to the order included). Everything is vectorised; per
+conversion and touch the result is written to `attribution_touches.parquet`.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ import pyarrow.compute as pc
 
 from omnichannel.generate import text
 from omnichannel.generate.event_extracts import message_ids
+from omnichannel.generate.truth import TRUE_PEOPLE, WHY_TRUE_PEOPLE, plant_customer_headline
 from omnichannel.generate.world import TRAFFIC_SOURCES, World, visitor_ids
 
 # what this step reads beyond linkable's EXTRACTS_READ / WORLD_TABLES_READ (forked child)
@@ -406,9 +408,10 @@ def add_attribution_kpis(
     identifiable: pd.DataFrame,
     kpis: dict,
 ) -> pd.DataFrame:
-    """Plant `attribution_share_by_channel` (model -> channel -> ratio, with `identifiable`)
-    and `attribution_markov_removal_effect` in `kpis`; return the (conversion, touch) rows
-    of both variants for attribution_touches.parquet.
+    """Plant `attribution_share_by_channel` (model -> channel -> ratio over customers, with
+    `true_people`) and `attribution_markov_removal_effect` (channel -> effect, the same) in
+    `kpis`; return the (conversion, touch) rows of both variants (`customer`, `true_people`)
+    for attribution_touches.parquet.
 
     `orders`: the truth's order frame; `identifiable`: identifiable_records (linkable.py)."""
     touches = true_touches(world, geofence_visits)
@@ -462,40 +465,56 @@ def add_attribution_kpis(
         "in the 30 days before (ad clicks, email/SMS clicks, non-direct sessions, app-geofence "
         "store visits), largest-remainder cents / net sales of all non-cancelled orders"
     )
-    known_def = (
-        "the same over the touches whose record lies in the order's identity component "
-        "(linkable.py); orders without a component are unattributed; Markov paths per component"
+    customer_def = (
+        "net sales of non-cancelled orders credited to the channel's touches of the order's "
+        "customer (touches whose record lies in the order's linkable component, linkable.py) "
+        "in the 30 days before (ad clicks, email/SMS clicks, non-direct sessions, app-geofence "
+        "store visits), largest-remainder cents; orders of no component are unattributed / "
+        "net sales of all non-cancelled orders"
     )
-    planted = _shares(found, listed, total_cents, true_def)
-    for model, per in _shares(known, listed, total_cents, known_def).items():
+    planted = _shares(known, listed, total_cents, customer_def)
+    for model, per in _shares(found, listed, total_cents, true_def).items():
         for channel, ratio in per.items():
-            planted[model][channel]["identifiable"] = ratio
+            planted[model][channel][TRUE_PEOPLE] = {
+                **ratio,
+                "why_no_warehouse_sees_it": WHY_TRUE_PEOPLE["touches"],
+            }
     kpis["attribution_share_by_channel"] = planted
-    kpis["attribution_markov_removal_effect"] = {
-        channel: {
-            "value": float(found_effects.loc[channel, "removal_effect"]),
+
+    def effect(effects: pd.DataFrame, channel: str, definition: str) -> dict:
+        return {
+            "value": float(effects.loc[channel, "removal_effect"]),
             "numerator": float(
-                found_effects.loc[channel, "conversion_probability"]
-                - found_effects.loc[channel, "without_channel"]
+                effects.loc[channel, "conversion_probability"]
+                - effects.loc[channel, "without_channel"]
             ),
-            "denominator": float(found_effects.loc[channel, "conversion_probability"]),
-            "definition": "1 - P(conversion without the channel) / P(conversion), Markov chain "
-            "of the true people's collapsed channel paths (converting and not)",
-            "identifiable": {
-                "value": float(known_effects.loc[channel, "removal_effect"]),
-                "numerator": float(
-                    known_effects.loc[channel, "conversion_probability"]
-                    - known_effects.loc[channel, "without_channel"]
-                ),
-                "denominator": float(known_effects.loc[channel, "conversion_probability"]),
-                "definition": "the same with paths per identity component of a customer",
-            },
+            "denominator": float(effects.loc[channel, "conversion_probability"]),
+            "definition": definition,
         }
-        for channel in channels
-    }
+
+    kpis["attribution_markov_removal_effect"] = {}
+    for channel in channels:
+        kpi = effect(
+            found_effects,
+            channel,
+            "1 - P(conversion without the channel) / P(conversion), Markov chain of the true "
+            "people's collapsed channel paths (converting and not)",
+        )
+        plant_customer_headline(
+            kpi,
+            effect(
+                known_effects,
+                channel,
+                "1 - P(conversion without the channel) / P(conversion), Markov chain of the "
+                "customers' collapsed channel paths (converting, and not: per linkable component "
+                "holding an identifier other than a cookie or device)",
+            ),
+            "touches",
+        )
+        kpis["attribution_markov_removal_effect"][channel] = kpi
 
     rows = []
-    for variant, attributed in (("true", found), ("identifiable", known)):
+    for variant, attributed in (("customer", known), (TRUE_PEOPLE, found)):
         has = attributed["touch_index"].to_numpy() >= 0
         ti = np.maximum(attributed["touch_index"].to_numpy(), 0)
         oi = attributed["order_index"].to_numpy()

@@ -1,9 +1,12 @@
-"""Which records a perfect warehouse could tie to their person, and the KPIs it could compute.
+"""Which records a perfect warehouse could tie to their person: the customers of the planted KPIs.
 
-The planted KPIs of ``truth`` count TRUE people, including purchases and views that
-carry no identifier at all (a cash receipt, a cookie that never logs in). Here the
-same definitions are computed only over *identifiable* records, with the generator's
-own knowledge of who is behind what:
+The metric contract (metrics.md, Conventions, "Customer") counts customers: the unified id
+of the identity graph, anonymous activity never stitched staying anonymous. So the planted
+headline of every KPI that depends on who the person is counts the customers the extracts
+can link, computed here with the generator's own knowledge of who is behind what (never
+from the warehouse); ``truth`` computed the same rules over TRUE people (purchases and views
+that carry no identifier at all included: a cash receipt, a cookie that never logs in),
+which stay beside the headline as ``true_people``:
 
 - a **node** is a non-junk identifier as the extracts carry it (an email, lower-cased
   and trimmed; a phone, in any format; a loyalty card; a shop account; an app device;
@@ -25,9 +28,9 @@ own knowledge of who is behind what:
   a view, a lead and an order, a response and an order) count a pair when both lie in
   one component, each reachable from the other.
 
-The result is published beside each identity-dependent KPI of ``kpis.json`` as
-``identifiable`` (numerator, denominator, value, definition), and per record in
-``identifiable_records.parquet``.
+The result is the headline (value, numerator, denominator, definition) of each
+identity-dependent KPI of ``kpis.json``, the true-people value under ``true_people``
+(``truth.plant_customer_headline``), and per record ``identifiable_records.parquet``.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from scipy.sparse.csgraph import connected_components
 
 from omnichannel.generate import text
 from omnichannel.generate.extracts import MARKETPLACE_SERVICE_PHONE
+from omnichannel.generate.truth import plant_customer_headline, ratio
 from omnichannel.generate.world import LOGIN, PURCHASE, VIEW_ITEM, World
 
 # the placeholder identifiers the generator plants (mess.py, extracts.py)
@@ -544,23 +548,21 @@ class Records:
         return np.where(self.identifiers > 0, self.component, -1)
 
 
-def _with_identifiable(kpi: dict, numerator: float, denominator: float, definition: str) -> None:
-    kpi["identifiable"] = {
-        "value": (float(numerator) / float(denominator)) if denominator else None,
-        "numerator": float(numerator),
-        "denominator": float(denominator),
-        "definition": definition,
-    }
+def _plant(kpi: dict, numerator: float, denominator: float, definition: str, why: str) -> None:
+    """The value over customers (linkable components) becomes `kpi`'s headline."""
+    plant_customer_headline(kpi, ratio(numerator, denominator, definition), why)
 
 
-def add_identifiable_kpis(
+def plant_customer_kpis(
     world: World,
     out: dict[str, pd.DataFrame],
     orders: pd.DataFrame,
     kpis: dict,
     records: Records | None = None,
 ) -> pd.DataFrame:
-    """Add `identifiable` to each identity-dependent KPI; return the per-record flags.
+    """Make the value over customers (each linkable component one customer) the headline of
+    each identity-dependent KPI, the true-people value kept under `true_people`; return the
+    per-record flags.
 
     `orders` is the truth's order frame (order_id, person_index, order_channel,
     ordered_at, is_cancelled, net_sales_eur, is_ropo); `records` the `Records` of
@@ -592,15 +594,17 @@ def add_identifiable_kpis(
         & (orders["ordered_at"] >= end_s - np.timedelta64(365 * 86400, "s"))
     ]
     channels = buyers.groupby("component")["order_channel"].nunique()
-    _with_identifiable(
+    _plant(
         kpis["omnichannel_buyer_share"],
         (channels >= 2).sum(),
         len(channels),
-        "the same rule with each linkable component (records linked through non-junk "
-        "identifiers and references, what a perfect warehouse stitches) as one customer: "
-        "components with non-cancelled orders in 2+ order channels in the trailing 365 days "
-        "/ components with an order in that window (orders of no component left out)",
+        "customers (each linkable component: records linked through non-junk identifiers "
+        "and references, what a perfect warehouse stitches, is one customer) with "
+        "non-cancelled orders in 2+ order channels in the trailing 365 days / customers with "
+        "an order in that window (orders of no component are anonymous, left out)",
+        "buyers",
     )
+    _plant_repeat_purchase_rate(orders, kpis["repeat_purchase_rate"], end_s)
 
     # pairs of records (a store order and a view, a lead and an order, a response and an
     # order) count when both lie in one component: each is reachable from the other
@@ -658,13 +662,14 @@ def add_identifiable_kpis(
     ropo_orders = store_lines["order_id"][before > window_start].drop_duplicates()
     del view_key, view_component, view_category, view_at
     ropo = _isin(store["order_id"], ropo_orders)
-    _with_identifiable(
+    _plant(
         kpis["ropo_share_of_store_sales"],
         round(store.loc[ropo, "net_sales_eur"].sum(), 2),
         round(store["net_sales_eur"].sum(), 2),
         "net sales of store orders with a view of a product of the same category in the 14 "
         "days before on a web or app session reachable from the order through non-junk "
-        "identifiers (same component) / all store net sales",
+        "identifiers (same component, one customer) / all store net sales",
+        "pairs",
     )
 
     # leads: orders within 90 days of creation in the lead's component
@@ -683,18 +688,20 @@ def add_identifiable_kpis(
         (lo["ordered_at"] >= lo["lead_at"])
         & (lo["ordered_at"] < lo["lead_at"] + pd.Timedelta(days=90))
     ]
-    _with_identifiable(
+    _plant(
         kpis["revenue_per_lead_eur"],
         round(lo["net_sales_eur"].sum(), 2),
         len(leads),
-        "net sales of orders reachable from the lead (same component) placed within 90 days "
-        "of the lead's creation / leads created",
+        "net sales of the lead's customer's orders (reachable from the lead: same linkable "
+        "component) placed within 90 days of the lead's creation / leads created",
+        "pairs",
     )
-    _with_identifiable(
+    _plant(
         kpis["lead_conversion_rate"],
         lo["lead_id"].nunique(),
         len(leads),
-        "leads with an order reachable from the lead (same component) within 90 days / leads",
+        "leads whose customer (same linkable component) ordered within 90 days of creation / leads",
+        "pairs",
     )
 
     # satisfaction: a buyer when a non-cancelled order in the 90 days before is reachable
@@ -722,20 +729,26 @@ def add_identifiable_kpis(
     for label, mask in (("buyers", is_buyer), ("non_buyers", ~is_buyer)):
         segment = rule if label == "buyers" else f"every other response (no {rule})"
         csat = mask & (kind == "csat")
-        _with_identifiable(
+        _plant(
             kpis[f"csat_{label}"],
             (score[csat] >= 4).sum(),
             csat.sum(),
             f"CSAT top-2-box / CSAT responses, {label}: {segment}",
+            "pairs",
         )
         nps = mask & (kind == "nps")
         promoters, detractors = (score[nps] >= 9).sum(), (score[nps] <= 6).sum()
-        kpis[f"nps_{label}"]["identifiable"] = {
-            "value": (100.0 * (promoters - detractors) / nps.sum()) if nps.sum() else None,
-            "numerator": float(promoters - detractors),
-            "denominator": float(nps.sum()),
-            "definition": f"NPS points, {label}: {segment}",
-        }
+        plant_customer_headline(
+            kpis[f"nps_{label}"],
+            {
+                "value": (100.0 * (promoters - detractors) / nps.sum()) if nps.sum() else None,
+                "numerator": float(promoters - detractors),
+                "denominator": float(nps.sum()),
+                "definition": f"NPS points: (promoters 9-10 - detractors 0-6) / responses x "
+                f"100, {label}: {segment}",
+            },
+            "pairs",
+        )
 
     # per record of a known person (not the sessions), then per cookie and app device
     person_ids = text.strings(world.people["person_id"])
@@ -782,6 +795,30 @@ def add_identifiable_kpis(
             ),
             "is_identifiable_ropo": is_ropo.astype(bool),
         }
+    )
+
+
+def _plant_repeat_purchase_rate(orders: pd.DataFrame, kpi: dict, end_s: np.datetime64) -> None:
+    """Repeat purchase rate over customers (components): a second non-cancelled order within
+    365 days of the first / customers whose first order is at least 365 days old."""
+    live = orders[(orders["component"] >= 0) & ~orders["is_cancelled"]]
+    first = live.groupby("component")["ordered_at"].min()
+    old_enough = first[first <= end_s - np.timedelta64(365 * 86400, "s")]
+    again = live[live["component"].isin(old_enough.index)].join(
+        first.rename("first_at"), on="component"
+    )
+    again = again[
+        (again["ordered_at"] > again["first_at"])
+        & (again["ordered_at"] <= again["first_at"] + pd.Timedelta(days=365))
+    ]
+    _plant(
+        kpi,
+        again["component"].nunique(),
+        len(old_enough),
+        "customers (linkable components) with 2+ non-cancelled orders within 365 days of their "
+        "first / customers whose first order is at least 365 days old (null when the period "
+        "is shorter than a year)",
+        "buyers",
     )
 
 

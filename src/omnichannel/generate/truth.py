@@ -86,13 +86,42 @@ def _line_net_eur(world: World) -> pd.DataFrame:
     return lines
 
 
-def _ratio(numerator: float, denominator: float, definition: str) -> dict:
+def ratio(numerator: float, denominator: float, definition: str) -> dict:
     return {
         "value": (float(numerator) / float(denominator)) if denominator else None,
         "numerator": float(numerator),
         "denominator": float(denominator),
         "definition": definition,
     }
+
+
+# The planted-KPI contract for the KPIs that depend on who the person is (docs/generator.md,
+# "The planted-KPI contract"): the headline counts CUSTOMERS as metrics.md defines them (the
+# unified id of the identity graph; anonymous activity never stitched stays anonymous), i.e.
+# the linkable components of the extracts (linkable.py), computed here from the clean world.
+# The same rule over TRUE people stays beside it, under this key, for information.
+TRUE_PEOPLE = "true_people"
+WHY_TRUE_PEOPLE = {
+    "buyers": "true people include buyers whose orders carry no identifier (a cash receipt, a "
+    "store's default loyalty card) and people whose records no extract links (one person, "
+    "several customers); no warehouse can see who they are",
+    "pairs": "true people also pair records no extract links: a receipt with no identifier, "
+    "a view or visit on a cookie or device never tied to a login, purchase or tracked link, "
+    "an account or browser of the same person never linked to the other record; no "
+    "warehouse can see those pairs",
+    "touches": "true people also credit touches on cookies and devices never tied to a login, "
+    "purchase or tracked link, and touches of buyers whose receipt carries no identifier; no "
+    "warehouse can tie those touches to those orders",
+}
+
+
+def plant_customer_headline(kpi: dict, customer: dict, why: str) -> None:
+    """Make `customer` (value, numerator, denominator, definition over customers, metrics.md
+    "Customer") the headline of `kpi`, whose headline so far is the rule over TRUE people;
+    that moves under `true_people`, with `why` no warehouse can see it."""
+    true_people = {key: kpi.pop(key) for key in ("value", "numerator", "denominator", "definition")}
+    kpi.update(customer)
+    kpi[TRUE_PEOPLE] = {**true_people, "why_no_warehouse_sees_it": WHY_TRUE_PEOPLE[why]}
 
 
 def promotion_ctr(
@@ -109,13 +138,13 @@ def promotion_ctr(
     kpis: dict[str, object] = {}
     for name in ("web", "app"):
         on = platform == name
-        kpis[f"promotion_ctr_{name}"] = _ratio(
+        kpis[f"promotion_ctr_{name}"] = ratio(
             (clicks & on).sum(),
             (views & on).sum(),
             f"select_promotion / view_promotion events of {name} sessions (GA4 promotion CTR), bots excluded",
         )
     kpis["promotion_ctr_by_promotion"] = {
-        promotion_id: _ratio(
+        promotion_id: ratio(
             (clicks & (promotion == i)).sum(),
             (views & (promotion == i)).sum(),
             f"select_promotion / view_promotion events of {promotion_id}, web and app, bots excluded",
@@ -126,7 +155,12 @@ def promotion_ctr(
 
 
 def compute_truth(world: World, out: dict[str, pd.DataFrame]) -> dict[str, object]:
-    """Truth tables (orders, sessions) and the KPIs, from the clean world."""
+    """Truth tables (orders, sessions) and the KPIs, from the clean world.
+
+    The KPIs that depend on who the person is (omnichannel and repeat purchase, ROPO, leads,
+    CSAT/NPS buyers) are computed here over TRUE people; `linkable.plant_customer_kpis`
+    then makes the value over customers (the linkable components) their headline and keeps
+    these under `true_people` (see `plant_customer_headline`)."""
     ref = world.tables["_reference"]
     people = world.people
     end_s = world.tables["_end"]
@@ -293,7 +327,7 @@ def compute_truth(world: World, out: dict[str, pd.DataFrame]) -> dict[str, objec
 
     kpis: dict[str, object] = {}
     footfall = out["store_footfall.hourly_counts"]["visitors_in"].sum()
-    kpis["store_conversion_rate"] = _ratio(
+    kpis["store_conversion_rate"] = ratio(
         len(world.tables["_store_tx"]),
         footfall,
         "store transactions / door-counter visitors, all stores and days",
@@ -303,54 +337,54 @@ def compute_truth(world: World, out: dict[str, pd.DataFrame]) -> dict[str, objec
     ]
     for platform in ("web", "app"):
         s = human[human["platform"] == platform]
-        kpis[f"{platform}_conversion_rate"] = _ratio(
+        kpis[f"{platform}_conversion_rate"] = ratio(
             s["has_purchase"].sum(),
             len(s),
             f"{platform} sessions with a purchase / {platform} sessions (GA4 sessions, bots excluded)",
         )
-        kpis[f"returning_visit_rate_{platform}"] = _ratio(
+        kpis[f"returning_visit_rate_{platform}"] = ratio(
             s["is_returning"].sum(),
             len(s),
             f"{platform} sessions of a visitor (cookie or device) with an earlier session / {platform} sessions, bots excluded",
         )
-        kpis[f"engagement_rate_{platform}"] = _ratio(
+        kpis[f"engagement_rate_{platform}"] = ratio(
             s["is_engaged"].sum(),
             len(s),
             f"engaged {platform} sessions (GA4: >10 s, a purchase, or 2+ page/screen views) / sessions",
         )
     kpis.update(promotion_ctr(events, sessions, end_s))
-    kpis["otd_rate"] = _ratio(
+    kpis["otd_rate"] = ratio(
         on_time[due].sum(),
         due.sum(),
         "shipments delivered (or ready for pick-up) on or before the ORIGINAL promised date / shipments whose promised date is before the end of the period",
     )
-    kpis["otif_rate"] = _ratio(
+    kpis["otif_rate"] = ratio(
         in_full[due].sum(),
         due.sum(),
         "shipments on time and with every ordered unit / same denominator as OTD",
     )
     shop_orders = orders[orders["source_system"] == "ecommerce"]
     shop_live = shop_orders[~shop_orders["is_cancelled"]]
-    kpis["bopis_share_of_online_orders"] = _ratio(
+    kpis["bopis_share_of_online_orders"] = ratio(
         (shop_live["fulfilment_method"] == "bopis").sum(),
         len(shop_live),
         "non-cancelled shop orders (web, app, phone) picked up in store / non-cancelled shop orders",
     )
-    kpis["ship_from_store_share_of_online_orders"] = _ratio(
+    kpis["ship_from_store_share_of_online_orders"] = ratio(
         (shop_live["fulfilment_method"] == "ship_from_store").sum(),
         len(shop_live),
         "non-cancelled shop orders shipped from a store / non-cancelled shop orders",
     )
-    kpis["oversell_rate"] = _ratio(
+    kpis["oversell_rate"] = ratio(
         (shop_orders["is_cancelled"]).sum(),
         len(shop_orders),
         "shop orders cancelled for lack of stock / all shop orders (web, app, phone)",
     )
     store_orders = orders[(orders["order_channel"] == "store")]
-    kpis["ropo_share_of_store_sales"] = _ratio(
+    kpis["ropo_share_of_store_sales"] = ratio(
         store_orders.loc[store_orders["is_ropo"], "net_sales_eur"].sum(),
         store_orders["net_sales_eur"].sum(),
-        "net sales of store orders whose TRUE buyer viewed a product of the same category online in the 14 days before / store net sales (the warehouse sees only identified buyers, so its value is a lower bound)",
+        "net sales of store orders whose TRUE buyer viewed a product of the same category online in the 14 days before / store net sales",
     )
     buyers = orders[
         (orders["person_index"] >= 0)
@@ -358,7 +392,7 @@ def compute_truth(world: World, out: dict[str, pd.DataFrame]) -> dict[str, objec
         & (orders["ordered_at"] >= end_s - np.timedelta64(365 * 86400, "s"))
     ]
     channels = buyers.groupby("person_index")["order_channel"].nunique()
-    kpis["omnichannel_buyer_share"] = _ratio(
+    kpis["omnichannel_buyer_share"] = ratio(
         (channels >= 2).sum(),
         len(channels),
         "true people who bought in 2+ order channels in the trailing 365 days / people who bought in that window",
@@ -384,13 +418,13 @@ def compute_truth(world: World, out: dict[str, pd.DataFrame]) -> dict[str, objec
         np.abs(counts["system_units"].to_numpy() - counts["counted_units"].to_numpy())
         <= tolerance * counts["counted_units"].to_numpy()
     )
-    kpis["inventory_record_accuracy"] = _ratio(
+    kpis["inventory_record_accuracy"] = ratio(
         within.sum(),
         len(counts),
         "cycle counts whose system quantity is within the ABC tolerance (A exact, B 2%, C 5%) of the counted quantity / cycle counts",
     )
     stock = world.tables["_stock"]
-    kpis["stockout_rate"] = _ratio(
+    kpis["stockout_rate"] = ratio(
         (stock == 0).sum(),
         stock.size,
         "SKU-location-days with zero units on hand at end of day / SKU-location-days (every SKU is active at every location)",
@@ -410,10 +444,10 @@ def compute_truth(world: World, out: dict[str, pd.DataFrame]) -> dict[str, objec
     kind = responses["survey_type"].to_numpy()
     for label, mask in (("buyers", is_buyer), ("non_buyers", ~is_buyer)):
         csat = mask & (kind == "csat")
-        kpis[f"csat_{label}"] = _ratio(
+        kpis[f"csat_{label}"] = ratio(
             (score[csat] >= 4).sum(),
             csat.sum(),
-            f"CSAT responses scoring 4-5 / CSAT responses, {label} (order in the 90 days before the response)",
+            f"CSAT responses scoring 4-5 / CSAT responses, {label} (the TRUE respondent ordered in the 90 days before the response)",
         )
         nps = mask & (kind == "nps")
         promoters, detractors = (score[nps] >= 9).sum(), (score[nps] <= 6).sum()
@@ -421,7 +455,7 @@ def compute_truth(world: World, out: dict[str, pd.DataFrame]) -> dict[str, objec
             "value": (100.0 * (promoters - detractors) / nps.sum()) if nps.sum() else None,
             "numerator": float(promoters - detractors),
             "denominator": float(nps.sum()),
-            "definition": f"NPS points: (promoters 9-10 - detractors 0-6) / responses x 100, {label}",
+            "definition": f"NPS points: (promoters 9-10 - detractors 0-6) / responses x 100, {label} (the TRUE respondent ordered in the 90 days before the response)",
         }
     leads = out["crm.leads"]
     lead_at = pd.to_datetime(leads["created_ts"], format="%Y-%m-%dT%H:%M:%SZ").to_numpy()
@@ -437,15 +471,15 @@ def compute_truth(world: World, out: dict[str, pd.DataFrame]) -> dict[str, objec
         (lo["ordered_at"] >= lo["lead_at"])
         & (lo["ordered_at"] < lo["lead_at"] + pd.Timedelta(days=90))
     ]
-    kpis["revenue_per_lead_eur"] = _ratio(
+    kpis["revenue_per_lead_eur"] = ratio(
         round(lo["net_sales_eur"].sum(), 2),
         len(leads),
-        "net sales of orders placed by the lead's person within 90 days of the lead's creation / leads created",
+        "net sales of orders placed by the lead's TRUE person within 90 days of the lead's creation / leads created",
     )
-    kpis["lead_conversion_rate"] = _ratio(
+    kpis["lead_conversion_rate"] = ratio(
         lo["lead_id"].nunique(),
         len(leads),
-        "leads whose person ordered within 90 days of creation / leads",
+        "leads whose TRUE person ordered within 90 days of creation / leads",
     )
     first_order = (
         orders[(orders["person_index"] >= 0) & ~orders["is_cancelled"]]
@@ -453,10 +487,10 @@ def compute_truth(world: World, out: dict[str, pd.DataFrame]) -> dict[str, objec
         .min()
     )
     old_enough = first_order[first_order <= end_s - np.timedelta64(365 * 86400, "s")]
-    kpis["repeat_purchase_rate"] = _ratio(
+    kpis["repeat_purchase_rate"] = ratio(
         0,
         len(old_enough),
-        "people with 2+ orders within 365 days of their first / people whose first order is at least 365 days old (null when the period is shorter than a year)",
+        "true people with 2+ orders within 365 days of their first / true people whose first order is at least 365 days old (null when the period is shorter than a year)",
     )
     if len(old_enough):
         o = orders[(orders["person_index"].isin(old_enough.index)) & ~orders["is_cancelled"]]
@@ -465,7 +499,7 @@ def compute_truth(world: World, out: dict[str, pd.DataFrame]) -> dict[str, objec
             (o["ordered_at"] > o["first_at"])
             & (o["ordered_at"] <= o["first_at"] + pd.Timedelta(days=365))
         ]
-        kpis["repeat_purchase_rate"] = _ratio(
+        kpis["repeat_purchase_rate"] = ratio(
             again["person_index"].nunique(),
             len(old_enough),
             kpis["repeat_purchase_rate"]["definition"],
