@@ -4,7 +4,7 @@ with
 
 typed as (
 
-    select * from {{ ref('stg_ads__clicks_typed') }}
+    select * from {{ ref('stg_ads__clicks_quarantine_verdicts') }}
 
 )
 

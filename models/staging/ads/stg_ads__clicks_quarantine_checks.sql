@@ -1,4 +1,4 @@
--- Every raw row with its verdict (stg_ads__clicks_typed) and its duplicate rank over all raw
+-- Every raw row with its verdict (stg_ads__clicks_quarantine_verdicts) and its duplicate rank over all raw
 -- days: the latest extract of a click_id first, then the first raw row. The staging model ranks
 -- the same way, over the days it re-reads (see stg_ads__clicks).
 {{ config(materialized='view') }}
@@ -7,7 +7,7 @@ with
 
 typed as (
 
-    select * from {{ ref('stg_ads__clicks_typed') }}
+    select * from {{ ref('stg_ads__clicks_quarantine_verdicts') }}
 
 )
 

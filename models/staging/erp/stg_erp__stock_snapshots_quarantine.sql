@@ -4,7 +4,7 @@ with
 
 typed as (
 
-    select * from {{ ref('stg_erp__stock_snapshots_typed') }}
+    select * from {{ ref('stg_erp__stock_snapshots_quarantine_verdicts') }}
 
 )
 

@@ -4,7 +4,7 @@ with
 
 typed as (
 
-    select * from {{ ref('stg_fulfilment__tracking_events_typed') }}
+    select * from {{ ref('stg_fulfilment__tracking_events_quarantine_verdicts') }}
 
 )
 

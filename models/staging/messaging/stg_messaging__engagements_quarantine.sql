@@ -4,7 +4,7 @@ with
 
 typed as (
 
-    select * from {{ ref('stg_messaging__engagements_typed') }}
+    select * from {{ ref('stg_messaging__engagements_quarantine_verdicts') }}
 
 )
 

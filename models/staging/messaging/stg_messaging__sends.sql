@@ -12,7 +12,7 @@ with
 -- days on an incremental run (the filter reaches the raw partitions: older days are not read)
 typed as (
 
-    select * from {{ ref('stg_messaging__sends_typed') }}
+    select * from {{ ref('stg_messaging__sends_quarantine_verdicts') }}
     where {{ lookback_filter('extract_date') }}
 
 ),

@@ -4,7 +4,7 @@ with
 
 typed as (
 
-    select * from {{ ref('stg_messaging__sends_typed') }}
+    select * from {{ ref('stg_messaging__sends_quarantine_verdicts') }}
 
 )
 

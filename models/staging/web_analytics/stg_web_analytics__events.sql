@@ -13,7 +13,7 @@ with
 -- days on an incremental run (the filter reaches the raw partitions: older days are not read)
 typed as (
 
-    select * from {{ ref('stg_web_analytics__events_typed') }}
+    select * from {{ ref('stg_web_analytics__events_quarantine_verdicts') }}
     where {{ lookback_filter('extract_date') }}
 
 ),

@@ -4,7 +4,7 @@ with
 
 typed as (
 
-    select * from {{ ref('stg_web_analytics__events_typed') }}
+    select * from {{ ref('stg_web_analytics__events_quarantine_verdicts') }}
 
 )
 
