@@ -50,6 +50,11 @@ def day(n: int) -> dt.date:
 LATE_WITHIN_LOOKBACK = day(7)  # arrives with day 9; the lookback (3 days) of day 8 reaches day 5
 TOO_LATE = day(3)  # arrives after day 14 has been loaded: older than the lookback
 LOGIN_DAY = day(14)
+RESENT_FROM, RESENT_IN = (
+    day(8),
+    day(9),
+)  # a day-8 event re-sent in day 9's extract (inside the lookback)
+RESENT_EVENT_ID = "WE-RESENT-NEXT-DAY"
 STEPS = [  # (days that arrive, full refresh)
     ({day(n) for n in range(1, 9)} - {LATE_WITHIN_LOOKBACK}, True),
     ({LATE_WITHIN_LOOKBACK, day(9)}, False),
@@ -121,6 +126,7 @@ class Builds:
     day_rows: dict[str, dict] = field(default_factory=dict)
     customers: dict[str, dict] = field(default_factory=dict)
     too_late_rows: dict[str, int] = field(default_factory=dict)
+    resent: dict[str, list] = field(default_factory=dict)
     published_status: dict = field(default_factory=dict)
 
 
@@ -165,6 +171,39 @@ def plant_late_login(raw: Path) -> tuple[str, str]:
     )
     pq.write_table(pa.concat_tables([table, pa.Table.from_pylist([row], table.schema)]), path)
     return cookie, account
+
+
+def plant_resend_next_day(raw: Path) -> None:
+    """A web event of RESENT_FROM sent again in RESENT_IN's extract (same content, later day).
+
+    The staging model ranks duplicates over the days it re-reads: day 8 is loaded by the first
+    (full) build, day 9 by the next incremental one, whose lookback re-reads day 8, so the copy of
+    day 9 must replace the one of day 8 there as in a full refresh.
+    """
+    folder = raw / "web_analytics" / "events"
+    original = pq.read_table(folder / f"date={RESENT_FROM.isoformat()}" / "part-0.parquet")
+    row = original.slice(0, 1).to_pylist()[0]
+    row.update(event_id=RESENT_EVENT_ID)
+    pq.write_table(
+        pa.concat_tables([original, pa.Table.from_pylist([row], original.schema)]),
+        folder / f"date={RESENT_FROM.isoformat()}" / "part-0.parquet",
+    )
+    path = folder / f"date={RESENT_IN.isoformat()}" / "part-0.parquet"
+    table = pq.read_table(path)
+    pq.write_table(pa.concat_tables([table, pa.Table.from_pylist([row], table.schema)]), path)
+
+
+def resent_copies(database: Path) -> list[tuple[str, str]]:
+    """(event_id, extract_date) of the re-sent event's rows kept by the web events staging model."""
+    with duckdb.connect(str(database), read_only=True) as connection:
+        return [
+            (event_id, str(extract_date))
+            for event_id, extract_date in connection.execute(
+                "select event_id, extract_date from staging.stg_web_analytics__events "
+                "where event_id = ? order by extract_date",
+                [RESENT_EVENT_ID],
+            ).fetchall()
+        ]
 
 
 def build(root: Path, raw: Path, database: str, select: str, **options) -> BuildResult:
@@ -237,6 +276,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
     raw, parking = root / "raw", root / "not_yet_arrived"
     generate_world(0.02, DAYS, START, SEED, raw, root / "truth", show_progress=False)
     cookie, account = plant_late_login(raw)
+    plant_resend_next_day(raw)
     out = Builds(root, root / "full.duckdb", root / "stepwise.duckdb", {}, cookie, account)
 
     # F: everything at once, then once more on the same raw data
@@ -246,6 +286,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
     out.checksums["full"] = checksums(out.full, out.manifest)
     out.day_rows["full"] = rows_per_day(out.full, models)
     out.customers["full"] = customers(out.full, cookie, account)
+    out.resent["full"] = resent_copies(out.full)
     build(root, raw, "full", EVERYTHING)
     out.checksums["full again"] = checksums(out.full, out.manifest)
 
@@ -274,6 +315,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
         out.results[name] = build(root, raw, "stepwise", EVERYTHING, full_refresh=full_refresh)
         out.day_rows[name] = rows_per_day(out.stepwise, models)
         out.customers[name] = customers(out.stepwise, cookie, account)
+        out.resent[name] = resent_copies(out.stepwise)
     out.checksums["stepwise"] = checksums(out.stepwise, out.manifest)
     return out
 
@@ -296,6 +338,16 @@ def test_every_incremental_model_and_mart_equals_a_full_refresh_after_several_st
     assert set(stepwise) == set(full)
     different = {r: (full[r], stepwise[r]) for r in full if full[r] != stepwise[r]}
     assert different == {}
+
+
+def test_an_event_re_sent_the_next_day_is_kept_once_from_the_later_extract(builds: Builds):
+    later = [(RESENT_EVENT_ID, RESENT_IN.isoformat())]
+    assert builds.resent["full"] == later
+    assert builds.resent["step 1"] == [
+        (RESENT_EVENT_ID, RESENT_FROM.isoformat())
+    ]  # day 9 not yet in
+    assert builds.resent["step 2"] == later  # the incremental build that re-reads day 8
+    assert builds.resent["step 4"] == later
 
 
 def test_a_late_day_within_the_lookback_is_picked_up_by_the_next_incremental_build(

@@ -1,50 +1,20 @@
+-- Every raw row with its verdict (stg_ads__clicks_quarantine_verdicts) and its duplicate rank over all raw
+-- days: the latest extract of a click_id first, then the first raw row. The staging model ranks
+-- the same way, over the days it re-reads (see stg_ads__clicks).
 {{ config(materialized='view') }}
 
 with
 
-source as (
-
-    select
-        click_id,
-        campaign_id,
-        clicked_ts,
-        landing_url,
-        date,
-        filename,
-        file_row_number
-    from {{ source('ads', 'clicks') }}
-
-),
-
 typed as (
 
-    select
-        {{ raw_row_id() }} as raw_row_id,
-        cast(click_id as {{ dbt.type_string() }}) as click_id,
-        cast(campaign_id as {{ dbt.type_string() }}) as campaign_id,
-        cast(clicked_ts as {{ dbt.type_string() }}) as clicked_ts,
-        {{ parse_utc_timestamp('clicked_ts') }} as clicked_at,
-        cast(landing_url as {{ dbt.type_string() }}) as landing_url,
-        cast(date as date) as extract_date,
-        {{ row_payload(['click_id', 'campaign_id', 'clicked_ts', 'landing_url']) }} as raw_payload
-    from source
-
-),
-
-verdicts as (
-
-    select
-        typed.*,
-        case
-            when click_id is null then 'missing_key'
-            when clicked_ts is not null and clicked_at is null then 'unparseable_timestamp'
-        end as quarantine_reason,
-        row_number() over (
-            partition by click_id
-            order by extract_date desc nulls last, raw_row_id asc nulls last
-        ) as duplicate_rank
-    from typed
+    select * from {{ ref('stg_ads__clicks_quarantine_verdicts') }}
 
 )
 
-select * from verdicts
+select
+    *,
+    row_number() over (
+        partition by click_id
+        order by extract_date desc nulls last, raw_row_id asc nulls last
+    ) as duplicate_rank
+from typed

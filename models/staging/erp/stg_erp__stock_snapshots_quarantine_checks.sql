@@ -1,52 +1,20 @@
+-- Every raw row with its verdict (stg_erp__stock_snapshots_quarantine_verdicts) and its duplicate rank over all raw
+-- days: the latest extract of a snapshot_id first, then the first raw row. The staging model ranks
+-- the same way, over the days it re-reads (see stg_erp__stock_snapshots).
 {{ config(materialized='view') }}
 
 with
 
-source as (
-
-    select
-        snapshot_id,
-        snapshot_date,
-        sku,
-        location_id,
-        on_hand_units,
-        reserved_units,
-        date,
-        filename,
-        file_row_number
-    from {{ source('erp', 'stock_snapshots') }}
-
-),
-
 typed as (
 
-    select
-        {{ raw_row_id() }} as raw_row_id,
-        cast(snapshot_id as {{ dbt.type_string() }}) as snapshot_id,
-        cast(snapshot_date as date) as snapshot_date,
-        cast(sku as {{ dbt.type_string() }}) as sku,
-        cast(location_id as {{ dbt.type_string() }}) as location_id,
-        cast(on_hand_units as bigint) as on_hand_units,
-        cast(reserved_units as bigint) as reserved_units,
-        cast(date as date) as extract_date,
-        {{ row_payload(['snapshot_id', 'snapshot_date', 'sku', 'location_id', 'on_hand_units', 'reserved_units']) }} as raw_payload
-    from source
-
-),
-
-verdicts as (
-
-    select
-        typed.*,
-        case
-            when snapshot_id is null then 'missing_key'
-        end as quarantine_reason,
-        row_number() over (
-            partition by snapshot_id
-            order by extract_date desc nulls last, raw_row_id asc nulls last
-        ) as duplicate_rank
-    from typed
+    select * from {{ ref('stg_erp__stock_snapshots_quarantine_verdicts') }}
 
 )
 
-select * from verdicts
+select
+    *,
+    row_number() over (
+        partition by snapshot_id
+        order by extract_date desc nulls last, raw_row_id asc nulls last
+    ) as duplicate_rank
+from typed

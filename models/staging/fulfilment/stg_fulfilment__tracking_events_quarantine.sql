@@ -2,9 +2,9 @@
 
 with
 
-checks as (
+typed as (
 
-    select * from {{ ref('stg_fulfilment__tracking_events_quarantine_checks') }}
+    select * from {{ ref('stg_fulfilment__tracking_events_quarantine_verdicts') }}
 
 )
 
@@ -15,5 +15,5 @@ select
     quarantine_reason,
     raw_payload,
     extract_date
-from checks
+from typed
 where quarantine_reason is not null

@@ -1,108 +1,20 @@
+-- Every raw row with its verdict (stg_web_analytics__events_quarantine_verdicts) and its duplicate rank over all
+-- raw days: the latest extract of an event_id first, then the first raw row. The staging model
+-- ranks the same way, over the days it re-reads (see stg_web_analytics__events).
 {{ config(materialized='view') }}
 
 with
 
-source as (
-
-    select
-        event_id,
-        event_timestamp,
-        event_name,
-        user_pseudo_id,
-        user_id,
-        ga_session_id,
-        page_location,
-        page_referrer,
-        utm_source,
-        utm_medium,
-        utm_campaign,
-        gclid,
-        item_sku,
-        transaction_id,
-        purchase_value,
-        currency,
-        engagement_time_msec,
-        promotion_id,
-        promotion_name,
-        creative_name,
-        creative_slot,
-        device_category,
-        user_agent,
-        date,
-        filename,
-        file_row_number
-    from {{ source('web_analytics', 'events') }}
-
-),
-
-rates as (
-
-    select rate_date, currency_code, eur_per_unit from {{ ref('exchange_rates') }}
-
-),
-
 typed as (
 
-    select
-        {{ raw_row_id() }} as raw_row_id,
-        cast(event_id as {{ dbt.type_string() }}) as event_id,
-        {{ micros_to_timestamp('event_timestamp') }} as event_at,
-        cast(event_name as {{ dbt.type_string() }}) as event_name,
-        cast(user_pseudo_id as {{ dbt.type_string() }}) as user_pseudo_id,
-        cast(user_id as {{ dbt.type_string() }}) as user_id,
-        cast(ga_session_id as bigint) as ga_session_id,
-        cast(page_location as {{ dbt.type_string() }}) as page_location,
-        cast(page_referrer as {{ dbt.type_string() }}) as page_referrer,
-        cast(utm_source as {{ dbt.type_string() }}) as utm_source,
-        cast(utm_medium as {{ dbt.type_string() }}) as utm_medium,
-        cast(utm_campaign as {{ dbt.type_string() }}) as utm_campaign,
-        cast(gclid as {{ dbt.type_string() }}) as gclid,
-        cast(item_sku as {{ dbt.type_string() }}) as item_sku,
-        cast(transaction_id as {{ dbt.type_string() }}) as transaction_id,
-        cast(purchase_value as double) as purchase_value,
-        {{ normalize_currency('currency') }} as currency_code,
-        cast(engagement_time_msec as bigint) as engagement_time_msec,
-        cast(promotion_id as {{ dbt.type_string() }}) as promotion_id,
-        cast(promotion_name as {{ dbt.type_string() }}) as promotion_name,
-        cast(creative_name as {{ dbt.type_string() }}) as creative_name,
-        cast(creative_slot as {{ dbt.type_string() }}) as creative_slot,
-        cast(device_category as {{ dbt.type_string() }}) as device_category,
-        cast(user_agent as {{ dbt.type_string() }}) as user_agent,
-        cast(date as date) as extract_date,
-        {{ row_payload(['event_id', 'event_timestamp', 'event_name', 'user_pseudo_id', 'user_id', 'ga_session_id', 'page_location', 'page_referrer', 'utm_source', 'utm_medium', 'utm_campaign', 'gclid', 'item_sku', 'transaction_id', 'purchase_value', 'currency', 'engagement_time_msec', 'promotion_id', 'promotion_name', 'creative_name', 'creative_slot', 'device_category', 'user_agent']) }} as raw_payload
-    from source
-
-),
-
-converted as (
-
-    select
-        typed.*,
-        rates.eur_per_unit,
-        {{ to_eur('typed.purchase_value', 'rates.eur_per_unit') }} as purchase_value_eur
-    from typed
-    left join rates
-        on
-            typed.currency_code = rates.currency_code
-            and cast(typed.event_at as date) = rates.rate_date
-
-),
-
-verdicts as (
-
-    select
-        converted.*,
-        case
-            when event_id is null then 'missing_key'
-            when event_at is null then 'unparseable_timestamp'
-            when currency_code is not null and eur_per_unit is null then 'unknown_currency'
-        end as quarantine_reason,
-        row_number() over (
-            partition by event_id
-            order by extract_date desc nulls last, raw_row_id asc nulls last
-        ) as duplicate_rank
-    from converted
+    select * from {{ ref('stg_web_analytics__events_quarantine_verdicts') }}
 
 )
 
-select * from verdicts
+select
+    *,
+    row_number() over (
+        partition by event_id
+        order by extract_date desc nulls last, raw_row_id asc nulls last
+    ) as duplicate_rank
+from typed
