@@ -17,27 +17,13 @@ typed as (
 
 ),
 
--- duplicates ranked as in stg_ads__clicks_quarantine_checks, among the days read: a re-sent
--- row arrives in the same day's extract (or a later one inside the lookback), so the rank
--- is the one over all raw days
-ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by click_id
-            order by extract_date desc nulls last, raw_row_id asc nulls last
-        ) as duplicate_rank
-    from typed
-
-),
-
+-- one row per click_id: its latest extract, unless quarantined; ranked as in
+-- stg_ads__clicks_quarantine_checks,
+-- among the days read (a re-sent click arrives in the same day's extract or a later
+-- one inside the lookback, so the rank is the one over all raw days)
 kept as (
 
-    select * from ranked
-    where
-        quarantine_reason is null
-        and duplicate_rank = 1
+    {{ latest_unquarantined_rows('typed', 'click_id') }}
 
 )
 

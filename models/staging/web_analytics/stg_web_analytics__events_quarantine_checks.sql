@@ -13,8 +13,5 @@ typed as (
 
 select
     *,
-    row_number() over (
-        partition by event_id
-        order by extract_date desc nulls last, raw_row_id asc nulls last
-    ) as duplicate_rank
+    {{ duplicate_rank('event_id') }} as duplicate_rank
 from typed
