@@ -7,6 +7,7 @@ import hashlib
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
@@ -275,3 +276,18 @@ def test_web_and_app_conversion_are_one_to_two_percent_at_demo_scale(tmp_path):
     assert 0.01 <= kpis["web_conversion_rate"]["value"] <= 0.02
     assert 0.01 <= kpis["app_conversion_rate"]["value"] <= 0.02
     assert 0.30 <= kpis["store_conversion_rate"]["value"] <= 0.35
+
+
+def test_a_store_return_dated_after_the_period_is_not_in_the_truth():
+    # the scale-3, 366-day world's case: returned at 23:12 UTC on the last day, 00:12 on the
+    # next day in Berlin; the writer writes the period's days only, so no extract holds it
+    from omnichannel.generate.truth import delivered_store_returns
+
+    returns = pd.DataFrame(
+        {
+            "return_id": ["RT-1", "RT-2", "RT-3"],
+            "_date": pd.to_datetime(["2025-12-31", "2026-01-01", "2026-01-02"]),
+        }
+    )
+    kept = delivered_store_returns(returns, np.datetime64("2026-01-02"))
+    assert kept["return_id"].tolist() == ["RT-1", "RT-2"]

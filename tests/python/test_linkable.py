@@ -12,6 +12,7 @@ from omnichannel.generate.linkable import (
     _card_values,
     _email_values,
     _ga_client_id_values,
+    _phone_numbers,
     _phone_values,
     components,
 )
@@ -41,6 +42,35 @@ def test_junk_identifiers_never_link():
         None,
         "loyalty:L1000000042",
     ]
+
+
+def test_two_people_given_the_same_number_share_the_phone_node():
+    # the scale-3 world's case: people 1 and 2 were drawn the same local number; an
+    # account of one and a CRM contact of the other carry it in different formats
+    people = pd.DataFrame({"phone_e164": ["+4930111111", "+4968701564", "+4968701564"]})
+    number = _phone_numbers(people, [1, 2, 0, -1])
+    assert number[0] == number[1]
+    assert number[2] != number[0]
+    assert number[3] == -1
+    phones = _phone_values(["0049 68701564", "(068) 701-564", "+4930111111", "+4930111111"], number)
+    assert phones[0] == phones[1] >= 0
+    assert phones[2] != phones[0]
+    assert phones[3] == -1  # a row of no person: its phone stands for no number
+    # as any warehouse would: the shared number links the two people's records
+    pairs = pd.DataFrame(
+        [
+            ("ecommerce.customers:A1", "account:A1"),
+            ("ecommerce.customers:A1", f"phone:{phones[0]}"),
+            ("crm.contacts:CT2", "contact:CT2"),
+            ("crm.contacts:CT2", f"phone:{phones[1]}"),
+            ("ecommerce.customers:A0", "account:A0"),
+            ("ecommerce.customers:A0", f"phone:{phones[2]}"),
+        ],
+        columns=["record", "node"],
+    )
+    found = components(pairs).set_index("record")["component"]
+    assert found["ecommerce.customers:A1"] == found["crm.contacts:CT2"]
+    assert found["ecommerce.customers:A0"] != found["ecommerce.customers:A1"]
 
 
 def test_references_link_records_into_one_component():

@@ -95,14 +95,25 @@ def _email_values(values) -> pa.Array:
     return _by_code(email.where(email.notna() & (email != "") & ~email.isin(JUNK_EMAILS)), codes)
 
 
-def _phone_values(values, person) -> np.ndarray:
-    """A phone in any format is its person's number (-1: none, or a number of zeros)."""
+def _phone_numbers(people: pd.DataFrame, person) -> np.ndarray:
+    """The phone number of each person index as a code of its E.164 form (-1: no person).
+    Two people who were given the same number get the same code: the extracts cannot tell
+    them apart, so any warehouse links their records (phones are drawn at random, and at
+    scale 3 a few people share one)."""
+    codes, _ = pd.factorize(people["phone_e164"])
+    person = np.asarray(person, dtype=np.int64)
+    return np.where(person >= 0, codes.astype(np.int64)[np.maximum(person, 0)], -1)
+
+
+def _phone_values(values, number) -> np.ndarray:
+    """A phone in any format is its person's number (`number`, from `_phone_numbers`; -1:
+    none, or a number of zeros)."""
     codes, distinct = _distinct(values)
     digits = distinct.str.replace(r"\D", "", regex=True)
     real = (digits.notna() & (digits.str.strip("0") != "")).to_numpy(bool)
     present = codes >= 0
     present[present] = real[codes[present]]
-    return np.where(present, np.asarray(person, dtype=np.int64), -1)
+    return np.where(present, np.asarray(number, dtype=np.int64), -1)
 
 
 def _card_values(values) -> pa.Array:
@@ -143,8 +154,12 @@ def record_nodes(world: World, out: dict[str, pd.DataFrame]) -> list[tuple[str, 
         frame = out[table]
         parts.append((table, plain(frame[key]), nodes(frame)))
 
-    def person(f: pd.DataFrame) -> np.ndarray:
-        return f["_person"].to_numpy()
+    phone_number = _phone_numbers(world.people, np.arange(len(world.people)))
+
+    def phone_of(f: pd.DataFrame) -> np.ndarray:
+        """The phone number (code) of each row's person: a phone of any format stands for it."""
+        index = f["_person"].to_numpy().astype(np.int64)
+        return np.where(index >= 0, phone_number[np.maximum(index, 0)], -1)
 
     add(
         "ecommerce.customers",
@@ -152,7 +167,7 @@ def record_nodes(world: World, out: dict[str, pd.DataFrame]) -> list[tuple[str, 
         lambda f: [
             ("account", plain(f["customer_account_id"])),
             ("email", _email_values(f["email"])),
-            ("phone", _phone_values(f["phone"], person(f))),
+            ("phone", _phone_values(f["phone"], phone_of(f))),
         ],
     )
     orders = out["ecommerce.orders"]
@@ -203,7 +218,7 @@ def record_nodes(world: World, out: dict[str, pd.DataFrame]) -> list[tuple[str, 
                 np.where(
                     _isin(f["delivery_phone"], list(MARKETPLACE_SERVICE_PHONE.values())),
                     -1,
-                    _phone_values(f["delivery_phone"], person(f)),
+                    _phone_values(f["delivery_phone"], phone_of(f)),
                 ),
             ),
         ],
@@ -214,7 +229,7 @@ def record_nodes(world: World, out: dict[str, pd.DataFrame]) -> list[tuple[str, 
         lambda f: [
             ("contact", plain(f["contact_id"])),
             ("email", _email_values(f["email"])),
-            ("phone", _phone_values(f["phone"], person(f))),
+            ("phone", _phone_values(f["phone"], phone_of(f))),
             ("account", plain(f["customer_account_id"])),
         ],
     )
@@ -237,7 +252,7 @@ def record_nodes(world: World, out: dict[str, pd.DataFrame]) -> list[tuple[str, 
             lambda f, key=key: [
                 ("ref", plain(f[key])),
                 ("ref", plain(f["call_id"])),
-                ("phone", _phone_values(f["caller_phone"], person(f))),
+                ("phone", _phone_values(f["caller_phone"], phone_of(f))),
                 ("account", plain(f["customer_account_id"])),
             ],
         )
@@ -268,7 +283,7 @@ def record_nodes(world: World, out: dict[str, pd.DataFrame]) -> list[tuple[str, 
         return [
             ("ref", plain(f["message_id"])),
             ("email", pc.if_else(pa.array(email), _email_values(f["recipient"]), None)),
-            ("phone", np.where(sms, _phone_values(f["recipient"], person(f)), -1)),
+            ("phone", np.where(sms, _phone_values(f["recipient"], phone_of(f)), -1)),
         ]
 
     add("messaging.sends", "message_id", sends)
@@ -286,7 +301,7 @@ def record_nodes(world: World, out: dict[str, pd.DataFrame]) -> list[tuple[str, 
         lambda f: [
             ("loyalty", _card_values(f["card_number"])),
             ("email", _email_values(f["email"])),
-            ("phone", _phone_values(f["phone"], person(f))),
+            ("phone", _phone_values(f["phone"], phone_of(f))),
         ],
     )
     add(
