@@ -4,12 +4,27 @@ KPI tests of the fixture world and of the long world."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 TRAILING = pd.Timedelta(days=365)
+
+
+def planted_kpis(world: Any) -> dict:
+    """The world's planted KPIs (``kpis.json`` of its truth)."""
+    return json.loads((world.truth_dir / "kpis.json").read_text())
+
+
+def period_end(world: Any) -> pd.Timestamp:
+    """The truth's period end: midnight after the world's last simulated day."""
+    parameters = world.generation["parameters"]
+    start = dt.date.fromisoformat(parameters["start"])
+    return pd.Timestamp(start + dt.timedelta(days=parameters["days"]))
 
 
 def omnichannel_counts(orders: pd.DataFrame, by: str, end: pd.Timestamp) -> tuple[int, int]:

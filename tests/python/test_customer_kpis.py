@@ -41,27 +41,29 @@ purchase days within 10% - a fit that is sensible in aggregate.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-
 import numpy as np
 import pandas as pd
 import pytest
 
-from customer_kpi_rules import TRAILING, omnichannel_counts, repeat_counts, with_components
+from customer_kpi_rules import (
+    TRAILING,
+    omnichannel_counts,
+    period_end,
+    planted_kpis,
+    repeat_counts,
+    with_components,
+)
 
 
 @pytest.fixture(scope="module")
 def kpis(fixture_world) -> dict:
-    return json.loads((fixture_world.truth_dir / "kpis.json").read_text())
+    return planted_kpis(fixture_world)
 
 
 @pytest.fixture(scope="module")
 def end(fixture_world) -> pd.Timestamp:
     """The truth's period end: midnight after the last simulated day."""
-    parameters = fixture_world.generation["parameters"]
-    start = dt.date.fromisoformat(parameters["start"])
-    return pd.Timestamp(start + dt.timedelta(days=parameters["days"]))
+    return period_end(fixture_world)
 
 
 @pytest.fixture(scope="module")

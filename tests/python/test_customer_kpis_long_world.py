@@ -21,13 +21,17 @@ within a day on both sides of `end - 365 days`, so a warehouse whose as-of date 
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-
 import pandas as pd
 import pytest
 
-from customer_kpi_rules import TRAILING, omnichannel_counts, repeat_counts, with_components
+from customer_kpi_rules import (
+    TRAILING,
+    omnichannel_counts,
+    period_end,
+    planted_kpis,
+    repeat_counts,
+    with_components,
+)
 
 pytestmark = pytest.mark.long_world
 
@@ -36,15 +40,13 @@ ONE_DAY = pd.Timedelta(days=1)
 
 @pytest.fixture(scope="module")
 def kpis(long_world) -> dict:
-    return json.loads((long_world.truth_dir / "kpis.json").read_text())
+    return planted_kpis(long_world)
 
 
 @pytest.fixture(scope="module")
 def end(long_world) -> pd.Timestamp:
     """The truth's period end: midnight after the last simulated day."""
-    parameters = long_world.generation["parameters"]
-    start = dt.date.fromisoformat(parameters["start"])
-    return pd.Timestamp(start + dt.timedelta(days=parameters["days"]))
+    return period_end(long_world)
 
 
 @pytest.fixture(scope="module")
