@@ -100,13 +100,13 @@ def _write_other_extracts(
     # the record graph of the extracts as delivered, in a second child beside the truth's
     identifiable_step = ForkedStep(truth, "identifiable", fork=fork)
     identifiable_step.start(
-        lambda child_clock: _write_identifiable(
-            world, extracts, defects, truth, child_clock, in_child=fork
-        )
+        lambda child_clock: _write_identifiable(world, extracts, truth, child_clock, in_child=fork)
     )
     if events_forked:  # the event-grain tables are the children's from here on
         world.events = world.events.iloc[:0]
         world.tables.pop("_session_text")
+    defects.to_parquet(truth / "defects.parquet", index=False)
+    del defects
     records.add_frame(source_records(clean_keys, world.people))
     del clean_keys
     release_free_memory()
@@ -148,42 +148,61 @@ def _record_keys(extracts: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return keys
 
 
-def _handover(truth: Path) -> Path:
-    return truth / ".truth_for_identifiable.pickle"
+def _handover(truth: Path, what: str = "kpis") -> Path:
+    return truth / f".truth_for_identifiable.{what}.pickle"
+
+
+def _hand_over(value: object, truth: Path, what: str) -> None:
+    scratch = _handover(truth, what).with_suffix(".partial")
+    with scratch.open("wb") as file:
+        pickle.dump(value, file, protocol=5)
+    scratch.rename(_handover(truth, what))  # whole or not at all
+
+
+def _take_over(truth: Path, what: str):
+    """What the truth step handed over, once it is there (the parent ends this process if
+    the truth step fails)."""
+    handover = _handover(truth, what)
+    while not handover.exists():
+        time.sleep(0.02)
+    with handover.open("rb") as file:
+        value = pickle.load(file)
+    handover.unlink()
+    return value
 
 
 def _write_truth(world, extracts: dict[str, pd.DataFrame], truth: Path, clock) -> None:
-    """The truth of the clean extracts: orders.parquet, sessions.parquet, and the KPIs and
-    order frame the identifiable records need (handed over in a scratch file)."""
+    """The truth of the clean extracts: orders.parquet, sessions.parquet, the KPIs and
+    order frame the identifiable records need, then the planted attribution over true
+    people (it needs the truth's orders, not the identifiable records; handed over in
+    scratch files while the identifiable records' graph is built)."""
+    from omnichannel.generate.attribution_truth import true_people_attribution
     from omnichannel.generate.truth import compute_truth
 
     truth_tables = compute_truth(world, extracts)
     truth_tables.pop("orders").to_parquet(truth / "orders.parquet", index=False)
     truth_tables.pop("sessions").to_parquet(truth / "sessions.parquet", index=False)
-    scratch = _handover(truth).with_suffix(".partial")
-    with scratch.open("wb") as file:
-        pickle.dump((truth_tables["_orders"], truth_tables["kpis"]), file, protocol=5)
-    scratch.rename(_handover(truth))  # whole or not at all
+    orders = truth_tables["_orders"]
+    _hand_over((orders, truth_tables["kpis"]), truth, "kpis")
+    del truth_tables
     clock.lap("truth")
+    attribution = true_people_attribution(world, extracts["app_analytics.geofence_visits"], orders)
+    _hand_over(attribution, truth, "attribution")
+    clock.lap("attribution over true people")
 
 
 def _write_identifiable(
     world,
     extracts: dict[str, pd.DataFrame],
-    defects: pd.DataFrame,
     truth: Path,
     clock,
     in_child: bool,
 ) -> None:
-    """The identifiable records of the extracts as delivered (defects planted), the
+    """The identifiable records of the extracts as delivered (defects planted) and the
     identity-dependent KPIs over customers (their headline; the truth's value over true
-    people kept under `true_people`), and the defects. The record graph does not need the
-    truth; the KPIs wait for the truth step's hand-over file."""
-    from omnichannel.generate.attribution_truth import (
-        ATTRIBUTION_EXTRACTS,
-        ATTRIBUTION_WORLD_TABLES,
-        add_attribution_kpis,
-    )
+    people kept under `true_people`). The record graph does not need the truth; the KPIs
+    wait for the truth step's hand-over files."""
+    from omnichannel.generate.attribution_truth import add_attribution_kpis
     from omnichannel.generate.linkable import (
         EXTRACTS_READ,
         WORLD_TABLES_READ,
@@ -191,35 +210,31 @@ def _write_identifiable(
         plant_customer_kpis,
     )
 
-    defects.to_parquet(truth / "defects.parquet", index=False)
-    del defects
     if in_child:  # let go of what this step does not read (pages shared with the parent)
-        for name in [name for name in extracts if name not in EXTRACTS_READ | ATTRIBUTION_EXTRACTS]:
+        for name in [name for name in extracts if name not in EXTRACTS_READ]:
             del extracts[name]
-        keep = WORLD_TABLES_READ | ATTRIBUTION_WORLD_TABLES
-        for name in [name for name in world.tables if name not in keep]:
+        for name in [name for name in world.tables if name not in WORLD_TABLES_READ]:
             del world.tables[name]
         world.footfall = pd.DataFrame()
         release_free_memory()
     # what a perfect warehouse could tie to a person, on the extracts as delivered
     records = Records(world, extracts)
     clock.lap("identifiable records: graph")
-    handover = _handover(truth)
-    while not handover.exists():  # the parent ends this process if the truth step fails
-        time.sleep(0.02)
+    orders, kpis = _take_over(truth, "kpis")
     clock.lap("identifiable records: wait for the truth")
-    with handover.open("rb") as file:
-        orders, kpis = pickle.load(file)
     identifiable = plant_customer_kpis(world, extracts, orders, kpis, records)
+    del orders, records
     identifiable.to_parquet(truth / "identifiable_records.parquet", index=False)
-    # the planted attribution shares, over customers and true people (attribution_truth.py)
-    add_attribution_kpis(
-        world, extracts["app_analytics.geofence_visits"], orders, identifiable, kpis
-    ).to_parquet(truth / "attribution_touches.parquet", index=False)
-    del identifiable
-    (truth / "kpis.json").write_text(json.dumps(kpis, indent=2, sort_keys=True))
-    handover.unlink()
     clock.lap("identifiable records: KPIs")
+    # the planted attribution shares, over customers and true people (attribution_truth.py)
+    true_people = _take_over(truth, "attribution")
+    clock.lap("identifiable records: wait for the attribution over true people")
+    add_attribution_kpis(true_people, identifiable, kpis).to_parquet(
+        truth / "attribution_touches.parquet", index=False
+    )
+    del identifiable, true_people
+    (truth / "kpis.json").write_text(json.dumps(kpis, indent=2, sort_keys=True))
+    clock.lap("identifiable records: attribution over customers")
 
 
 def generate_world(

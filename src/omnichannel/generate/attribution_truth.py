@@ -30,6 +30,8 @@ conversion and touch the result is written to `attribution_touches.parquet`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -40,9 +42,6 @@ from omnichannel.generate.event_extracts import message_ids
 from omnichannel.generate.truth import TRUE_PEOPLE, WHY_TRUE_PEOPLE, plant_customer_headline
 from omnichannel.generate.world import TRAFFIC_SOURCES, World, visitor_ids
 
-# what this step reads beyond linkable's EXTRACTS_READ / WORLD_TABLES_READ (forked child)
-ATTRIBUTION_EXTRACTS = frozenset({"app_analytics.geofence_visits"})
-ATTRIBUTION_WORLD_TABLES = frozenset({"_sends", "_engagements"})
 LOOKBACK = np.timedelta64(30 * 86400, "s")
 HALF_LIFE_SECONDS = 7 * 86400.0
 MODELS = ("first_touch", "last_non_direct", "linear", "time_decay", "position_based", "markov")
@@ -58,6 +57,20 @@ def true_touches(world: World, geofence_visits: pd.DataFrame) -> pd.DataFrame:
     is 'visitor_id@ISO start'), attribution_channel, touched_at, and `visitor` (the cookie or
     device of a session or ad click) or `record` (the message or geofence visit) that carries
     its identity."""
+    return _object_text(touch_records(world, geofence_visits))
+
+
+def _object_text(touches: pd.DataFrame) -> pd.DataFrame:
+    """`touch_records` with the text columns the runs read as object arrays."""
+    touches = touches.copy(deep=False)
+    for column in ("touch_type", "touch_id", "attribution_channel", "identity_table"):
+        touches[column] = touches[column].astype(object)
+    return touches
+
+
+def touch_records(world: World, geofence_visits: pd.DataFrame) -> pd.DataFrame:
+    """`true_touches` with its text columns as pandas built them (Arrow-backed: cheap to
+    pickle to another process)."""
     sessions, people = world.sessions, world.people
     source = np.array([s[0] for s in TRAFFIC_SOURCES], dtype=object)[
         sessions["source_index"].to_numpy()
@@ -126,9 +139,7 @@ def true_touches(world: World, geofence_visits: pd.DataFrame) -> pd.DataFrame:
         }
     )
     touches = pd.concat([session_touches, message_touches, store_touches], ignore_index=True)
-    for column in ("touch_type", "touch_id", "attribution_channel", "identity_table"):
-        touches[column] = touches[column].astype(object)
-    return touches[touches["person_index"] >= 0].reset_index(drop=True)
+    return touches[touches["person_index"].to_numpy() >= 0].reset_index(drop=True)
 
 
 def conversion_paths(conversions: pd.DataFrame, touches: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -401,23 +412,37 @@ class _ComponentOf:
         return found
 
 
-def add_attribution_kpis(
-    world: World,
-    geofence_visits: pd.DataFrame,
-    orders: pd.DataFrame,
-    identifiable: pd.DataFrame,
-    kpis: dict,
-) -> pd.DataFrame:
-    """Plant `attribution_share_by_channel` (model -> channel -> ratio over customers, with
-    `true_people`) and `attribution_markov_removal_effect` (channel -> effect, the same) in
-    `kpis`; return the (conversion, touch) rows of both variants (`customer`, `true_people`)
-    for attribution_touches.parquet.
+TRUE_DEFINITION = (
+    "net sales of non-cancelled orders credited to the channel's touches of the TRUE buyer "
+    "in the 30 days before (ad clicks, email/SMS clicks, non-direct sessions, app-geofence "
+    "store visits), largest-remainder cents / net sales of all non-cancelled orders"
+)
+CUSTOMER_DEFINITION = (
+    "net sales of non-cancelled orders credited to the channel's touches of the order's "
+    "customer (touches whose record lies in the order's linkable component, linkable.py) "
+    "in the 30 days before (ad clicks, email/SMS clicks, non-direct sessions, app-geofence "
+    "store visits), largest-remainder cents; orders of no component are unattributed / "
+    "net sales of all non-cancelled orders"
+)
 
-    `orders`: the truth's order frame; `identifiable`: identifiable_records (linkable.py)."""
-    touches = true_touches(world, geofence_visits)
-    touches["touch_index"] = np.arange(len(touches))
+
+@dataclass
+class TruePeopleAttribution:
+    """The attribution over TRUE people, which needs the truth's orders but not the
+    identifiable records: the truth's child makes it while the identifiable records' graph
+    is built, and hands it (pickled) to `add_attribution_kpis`."""
+
+    touches: pd.DataFrame  # touch_records (text Arrow-backed: cheap to pickle)
+    conversions: pd.DataFrame
+    channels: list[str]
+    effects: pd.DataFrame  # Markov removal effects over true people, per channel
+    shares: dict[str, dict[str, dict]]  # model -> channel -> ratio over true people
+    rows: pd.DataFrame  # the true_people rows of attribution_touches.parquet
+
+
+def _conversions(orders: pd.DataFrame) -> pd.DataFrame:
     live = orders[~orders["is_cancelled"].to_numpy()].sort_values("order_id", kind="stable")
-    conversions = pd.DataFrame(
+    return pd.DataFrame(
         {
             "order_index": np.arange(len(live)),
             "order_id": live["order_id"].astype(str).to_numpy(),
@@ -427,6 +452,49 @@ def add_attribution_kpis(
             "net_cents": np.round(live["net_sales_eur"].to_numpy() * 100).astype(np.int64),
         }
     )
+
+
+def _indexed(touches: pd.DataFrame) -> pd.DataFrame:
+    touches = _object_text(touches)
+    touches["touch_index"] = np.arange(len(touches))
+    return touches
+
+
+def true_people_attribution(
+    world: World, geofence_visits: pd.DataFrame, orders: pd.DataFrame
+) -> TruePeopleAttribution:
+    """The `true_people` variant of the planted attribution (`orders`: the truth's order
+    frame; `geofence_visits`: the extract, which the defects leave as it is)."""
+    records = touch_records(world, geofence_visits)
+    touches = _indexed(records)
+    conversions = _conversions(orders)
+    channels = sorted(set(touches["attribution_channel"]))
+    found, effects = _run(
+        conversions, touches, "person_index", np.unique(touches["person_index"]), channels
+    )
+    total_cents = int(conversions["net_cents"].sum())
+    return TruePeopleAttribution(
+        touches=records,
+        conversions=conversions,
+        channels=channels,
+        effects=effects,
+        shares=_shares(found, [*channels, UNATTRIBUTED], total_cents, TRUE_DEFINITION),
+        rows=_touch_rows(TRUE_PEOPLE, found, conversions, touches),
+    )
+
+
+def add_attribution_kpis(
+    true_people: TruePeopleAttribution, identifiable: pd.DataFrame, kpis: dict
+) -> pd.DataFrame:
+    """Plant `attribution_share_by_channel` (model -> channel -> ratio over customers, with
+    `true_people`) and `attribution_markov_removal_effect` (channel -> effect, the same) in
+    `kpis`; return the (conversion, touch) rows of both variants (`customer`, `true_people`)
+    for attribution_touches.parquet.
+
+    `true_people`: `true_people_attribution` of the truth's orders; `identifiable`:
+    identifiable_records (linkable.py)."""
+    touches = _indexed(true_people.touches)
+    conversions = true_people.conversions
     total_cents = int(conversions["net_cents"].sum())
 
     # the identity components of the truth (linkable.py): orders, messages, geofence visits,
@@ -454,26 +522,11 @@ def add_attribution_kpis(
     )
     customers = customers[customers >= 0]
 
-    channels = sorted(set(touches["attribution_channel"]))
-    found, found_effects = _run(
-        conversions, touches, "person_index", np.unique(touches["person_index"]), channels
-    )
+    channels = true_people.channels
     known, known_effects = _run(conversions, touches, "component", customers, channels)
     listed = [*channels, UNATTRIBUTED]
-    true_def = (
-        "net sales of non-cancelled orders credited to the channel's touches of the TRUE buyer "
-        "in the 30 days before (ad clicks, email/SMS clicks, non-direct sessions, app-geofence "
-        "store visits), largest-remainder cents / net sales of all non-cancelled orders"
-    )
-    customer_def = (
-        "net sales of non-cancelled orders credited to the channel's touches of the order's "
-        "customer (touches whose record lies in the order's linkable component, linkable.py) "
-        "in the 30 days before (ad clicks, email/SMS clicks, non-direct sessions, app-geofence "
-        "store visits), largest-remainder cents; orders of no component are unattributed / "
-        "net sales of all non-cancelled orders"
-    )
-    planted = _shares(known, listed, total_cents, customer_def)
-    for model, per in _shares(found, listed, total_cents, true_def).items():
+    planted = _shares(known, listed, total_cents, CUSTOMER_DEFINITION)
+    for model, per in true_people.shares.items():
         for channel, ratio in per.items():
             planted[model][channel][TRUE_PEOPLE] = {
                 **ratio,
@@ -495,7 +548,7 @@ def add_attribution_kpis(
     kpis["attribution_markov_removal_effect"] = {}
     for channel in channels:
         kpi = effect(
-            found_effects,
+            true_people.effects,
             channel,
             "1 - P(conversion without the channel) / P(conversion), Markov chain of the true "
             "people's collapsed channel paths (converting and not)",
@@ -513,29 +566,35 @@ def add_attribution_kpis(
         )
         kpis["attribution_markov_removal_effect"][channel] = kpi
 
-    rows = []
-    for variant, attributed in (("customer", known), (TRUE_PEOPLE, found)):
-        has = attributed["touch_index"].to_numpy() >= 0
-        ti = np.maximum(attributed["touch_index"].to_numpy(), 0)
-        oi = attributed["order_index"].to_numpy()
-        frame = pd.DataFrame(
-            {
-                "variant": variant,
-                "source_system": conversions["source_system"].to_numpy()[oi],
-                "order_ref": conversions["order_id"].to_numpy()[oi],
-                "touch_type": np.where(has, touches["touch_type"].to_numpy()[ti], None),
-                "touch_id": np.where(has, touches["touch_id"].to_numpy()[ti], None),
-                "attribution_channel": attributed["attribution_channel"].to_numpy(),
-                "touched_at": np.where(
-                    has, touches["touched_at"].to_numpy()[ti], np.datetime64("NaT")
-                ).astype("datetime64[s]"),
-                "touch_position": attributed["touch_position"].to_numpy().astype(np.int32),
-                "path_length": attributed["path_length"].to_numpy().astype(np.int32),
-                **{
-                    f"{model}_cents": attributed[f"{model}_cents"].to_numpy().astype(np.int64)
-                    for model in MODELS
-                },
-            }
-        )
-        rows.append(frame)
-    return pd.concat(rows, ignore_index=True)
+    return pd.concat(
+        [_touch_rows("customer", known, conversions, touches), true_people.rows],
+        ignore_index=True,
+    )
+
+
+def _touch_rows(
+    variant: str, attributed: pd.DataFrame, conversions: pd.DataFrame, touches: pd.DataFrame
+) -> pd.DataFrame:
+    """The rows of one variant for attribution_touches.parquet."""
+    has = attributed["touch_index"].to_numpy() >= 0
+    ti = np.maximum(attributed["touch_index"].to_numpy(), 0)
+    oi = attributed["order_index"].to_numpy()
+    return pd.DataFrame(
+        {
+            "variant": variant,
+            "source_system": conversions["source_system"].to_numpy()[oi],
+            "order_ref": conversions["order_id"].to_numpy()[oi],
+            "touch_type": np.where(has, touches["touch_type"].to_numpy()[ti], None),
+            "touch_id": np.where(has, touches["touch_id"].to_numpy()[ti], None),
+            "attribution_channel": attributed["attribution_channel"].to_numpy(),
+            "touched_at": np.where(
+                has, touches["touched_at"].to_numpy()[ti], np.datetime64("NaT")
+            ).astype("datetime64[s]"),
+            "touch_position": attributed["touch_position"].to_numpy().astype(np.int32),
+            "path_length": attributed["path_length"].to_numpy().astype(np.int32),
+            **{
+                f"{model}_cents": attributed[f"{model}_cents"].to_numpy().astype(np.int64)
+                for model in MODELS
+            },
+        }
+    )
