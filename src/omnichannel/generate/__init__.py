@@ -13,6 +13,7 @@ import json
 import pickle
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -48,7 +49,7 @@ def is_up_to_date(out: Path, scale: float, days: int, start: dt.date, seed: int)
 def _write_other_extracts(
     world,
     extracts: dict[str, pd.DataFrame],
-    event_defects: pd.DataFrame,
+    event_defects: Callable[[], pd.DataFrame],
     records,
     out: Path,
     truth: Path,
@@ -92,7 +93,7 @@ def _write_other_extracts(
     progress.advance(task)
     defects = pd.concat(
         [
-            event_defects,
+            event_defects(),  # the events child's plan, handed over
             plant_defects(world.tables["_rngs"][11], extracts, world.days, world.tables["_start"]),
         ],
         ignore_index=True,
@@ -252,7 +253,7 @@ def generate_world(
     """
     from rich.progress import Progress
 
-    from omnichannel.generate.event_extracts import plan_event_defects, written_events
+    from omnichannel.generate.event_extracts import session_text, written_events
     from omnichannel.generate.event_process import EventWriter
     from omnichannel.generate.extracts import build_extracts
     from omnichannel.generate.truth import RecordsFile
@@ -283,27 +284,27 @@ def generate_world(
         progress.advance(task)
         calendar = np.datetime64(start.isoformat(), "D") + np.arange(days)
         records = RecordsFile(truth / "source_records.parquet", world.people["person_id"])
-        extracts = build_extracts(world)
+        st = session_text(world)
+        world.tables["_session_text"] = st  # type: ignore[assignment]
         written = written_events(world)
-        event_plan, event_defects = plan_event_defects(world.tables["_rngs"][13], world, written)
         release_free_memory()  # before the fork: the child starts from what is in use
-        clock.lap("session text, ads and event defects")
-        # the web and app events are written by a child process from here on
+        clock.lap("session text")
+        # the web and app events (and their defects) are a child process's from here on
         events.start(
             world,
-            world.tables["_session_text"],
-            event_plan,
+            st,
             written,
             lambda name, day: partition_path(out, by_name[name], calendar[day]),
-            forget=(extracts,),
         )
-        del event_plan, written  # the child's now
+        del st, written  # the child's now
         truth_steps = []
         try:
+            extracts = build_extracts(world)
+            clock.lap("ads")
             rows, truth_steps = _write_other_extracts(
                 world,
                 extracts,
-                event_defects,
+                events.event_defects,
                 records,
                 out,
                 truth,

@@ -91,7 +91,11 @@ def tracked_link(source_index: np.ndarray, campaign: pa.Array, message: np.ndarr
 
 @dataclass
 class SessionText:
-    """Per session: what its events repeat (built once, taken per event)."""
+    """Per session: what its events repeat (built once, taken per event).
+
+    The landing URLs (with their tracked query) are rendered when first read: every
+    session's by the process that writes the events (`landing`), the paid sessions' alone
+    for the ad click log (`landing_of`)."""
 
     visitor: pa.Array
     account: pa.Array
@@ -99,7 +103,7 @@ class SessionText:
     campaign: pa.Array
     campaign_code: np.ndarray
     gclid: pa.Array
-    landing: pa.Array
+    message: np.ndarray
     transaction: pa.Array
     value: np.ndarray
     currency: pa.Array
@@ -107,6 +111,22 @@ class SessionText:
     person: np.ndarray
     is_bot: np.ndarray
     is_paid: np.ndarray
+    _landing: pa.Array | None = None
+
+    def landing_of(self, rows: np.ndarray) -> pa.Array:
+        """The landing URL of the sessions at `rows`."""
+        take = pa.array(rows)
+        query = tracked_link(self.source[rows], self.campaign.take(take), self.message[rows])
+        gclid = self.gclid.take(take)
+        query = pc.coalesce(text.join(query, "&gclid=", gclid), query)
+        return text.join(SITE, "/", query)
+
+    @property
+    def landing(self) -> pa.Array:
+        """The landing URL of every session."""
+        if self._landing is None:
+            self._landing = self.landing_of(np.arange(len(self.source)))
+        return self._landing
 
 
 def session_text(world: World) -> SessionText:
@@ -119,8 +139,6 @@ def session_text(world: World) -> SessionText:
     campaign = text.take(CAMPAIGN_BY_SOURCE, campaign_code)
     is_paid = np.array([t[3] in AD_PLATFORMS for t in TRAFFIC_SOURCES])[source]
     gclid = text.take(text.ids("GCL", number, 9), number, is_paid)
-    query = tracked_link(source, campaign, sessions["message_number"].to_numpy())
-    query = pc.coalesce(text.join(query, "&gclid=", gclid), query)
     account = text.strings(people["account_id"])
     shop = world.tables["_shop_orders"]
     online = shop[shop["session_number"] >= 0]
@@ -143,7 +161,7 @@ def session_text(world: World) -> SessionText:
         campaign=campaign,
         campaign_code=campaign_code,
         gclid=gclid,
-        landing=text.join(SITE, "/", query),
+        message=sessions["message_number"].to_numpy(),
         transaction=text.take(text.strings(online["order_id"]), order_of_session),
         value=value,
         currency=text.take(text.strings(online["currency"]), order_of_session),
@@ -159,7 +177,7 @@ def ad_clicks(world: World, st: SessionText) -> pd.DataFrame:
     paid = np.flatnonzero(st.is_paid)
     is_app = (world.sessions["platform"] == "app").to_numpy()[paid]
     at = world.sessions["start_at"].to_numpy()[paid].astype("datetime64[s]")
-    landing = pc.if_else(pa.array(is_app), APP_LANDING, st.landing.take(pa.array(paid)))
+    landing = pc.if_else(pa.array(is_app), APP_LANDING, st.landing_of(paid))
     return pd.DataFrame(
         {
             "click_id": text.column(st.gclid.take(pa.array(paid))),

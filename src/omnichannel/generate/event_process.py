@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import pickle
 import signal
 import sys
 import time
@@ -24,7 +25,12 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from omnichannel.generate.event_extracts import EventDefects, SessionText, write_event_extracts
+from omnichannel.generate.event_extracts import (
+    EventDefects,
+    SessionText,
+    plan_event_defects,
+    write_event_extracts,
+)
 from omnichannel.generate.forked import fork_child
 from omnichannel.generate.memory import release_free_memory
 from omnichannel.generate.stopwatch import peak_rss_mb
@@ -41,6 +47,10 @@ def _records_path(folder: Path, name: str) -> Path:
 
 def _rows_path(folder: Path) -> Path:
     return folder / ".event_rows.json"
+
+
+def _defects_path(folder: Path) -> Path:
+    return folder / ".event_defects.pickle"
 
 
 def _keep_only_event_inputs(world: World, forget: tuple[dict, ...]) -> None:
@@ -71,27 +81,30 @@ class EventWriter:
     def __init__(self, scratch: Path, fork: bool | None = None) -> None:
         self._scratch = scratch
         self._pid: int | None = None
+        self._status: int | None = None  # the child's exit status, when reaped early
         self.forks = fork_available() if fork is None else fork
         self._in_process: Callable[[Callable[[str, pa.Array, np.ndarray], None]], dict] | None = (
             None
         )
+        self._defects: pd.DataFrame | None = None
 
     def start(
         self,
         world: World,
         st: SessionText,
-        plan: EventDefects,
         written: np.ndarray,
         path_of: Callable[[str, int], str],
         forget: tuple[dict, ...] = (),
     ) -> None:
-        """Fork; the child writes every event partition to `path_of(export, day)`.
+        """Fork; the child plans the events' defects (`event_defects` hands their rows to
+        the parent) and writes every event partition to `path_of(export, day)`.
 
         The child first lets go of what it does not need: the `forget` dicts (the
         parent's extracts so far) and every table of the world but the sessions and
         events, so that it holds (and a process-tree measurement counts) little
         beyond what the parent holds too."""
         if not self.forks:
+            plan, self._defects = plan_event_defects(world.tables["_rngs"][13], world, written)
 
             def in_process(record: Callable[[str, pa.Array, np.ndarray], None]) -> dict:
                 with ParquetFiles() as files:
@@ -108,10 +121,35 @@ class EventWriter:
             return
 
         def child() -> None:
+            plan, defects = plan_event_defects(world.tables["_rngs"][13], world, written)
+            scratch = _defects_path(self._scratch).with_suffix(".partial")
+            with scratch.open("wb") as file:
+                pickle.dump(defects, file, protocol=5)
+            scratch.rename(_defects_path(self._scratch))  # whole or not at all
+            del defects
             _keep_only_event_inputs(world, forget)
             self._run_child(world, st, plan, written, path_of)
 
         self._pid = fork_child(child)
+
+    def event_defects(self) -> pd.DataFrame:
+        """The rows of `defects.parquet` the event exports carry (the child's plan)."""
+        if self._defects is not None:
+            defects, self._defects = self._defects, None
+            return defects
+        path = _defects_path(self._scratch)
+        while not path.exists():
+            if self._pid is not None:
+                pid, status = os.waitpid(self._pid, os.WNOHANG)
+                if pid:  # the child ended before handing its defects over
+                    self._pid, self._status = None, status
+            if self._status is not None and not path.exists():
+                raise RuntimeError("writing the web and app events failed (see the error above)")
+            time.sleep(0.01)
+        with path.open("rb") as file:
+            defects = pickle.load(file)
+        path.unlink()
+        return defects
 
     def _run_child(
         self,
@@ -165,9 +203,12 @@ class EventWriter:
                 "cpu": round(time.process_time() - cpu_started, 3),
             }
         pid, self._pid = self._pid, None
-        if pid is None:
+        if pid is not None:
+            _, status = os.waitpid(pid, 0)
+        elif self._status is not None:
+            status = self._status
+        else:
             raise RuntimeError("the event writer was not started")
-        _, status = os.waitpid(pid, 0)
         if os.waitstatus_to_exitcode(status) != 0:
             raise RuntimeError("writing the web and app events failed (see the error above)")
         for name in EVENT_TABLES:

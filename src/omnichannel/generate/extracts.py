@@ -152,8 +152,10 @@ def build_extracts(world: World) -> dict[str, pd.DataFrame]:
     # ---------------------------------------------------------------- ads (web and app events
     # are rendered day by day when written: event_extracts)
     shop = world.tables["_shop_orders"]
-    st = session_text(world)
-    world.tables["_session_text"] = st  # type: ignore[assignment]
+    st = world.tables.get("_session_text")
+    if st is None:
+        st = session_text(world)
+        world.tables["_session_text"] = st  # type: ignore[assignment]
     clicks = ad_clicks(world, st)
     out["ads.clicks"] = clicks.drop(columns="at")
     clicks["platform"] = (
