@@ -640,7 +640,11 @@ def _web_form_leads(
 
 def _web_sessions_by_person(world: World) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Human web sessions (browser cookies) sorted by person and start: session numbers,
-    owners and start seconds from the period's start."""
+    owners and start seconds from the period's start (made once per world: the leads and
+    the subscribers both read them)."""
+    made = world.tables.get("_web_sessions_by_person")
+    if made is not None:
+        return made  # type: ignore[return-value]
     sessions = world.sessions
     web = np.flatnonzero(sessions["visitor_kind"].to_numpy() == VISITOR_COOKIE)
     owner = sessions["person_index"].to_numpy()[web]
@@ -649,8 +653,12 @@ def _web_sessions_by_person(world: World) -> tuple[np.ndarray, np.ndarray, np.nd
         .astype("timedelta64[s]")
         .astype(np.int64)
     )
-    order = np.lexsort((second, owner))
-    return web[order], owner[order], second[order]
+    # by (owner, second), ties in session order: np.lexsort((second, owner))'s permutation,
+    # from one stable sort of a single key (|seconds| < 2^31)
+    order = np.argsort(owner.astype(np.int64) * (1 << 32) + second, kind="stable")
+    made = web[order], owner[order], second[order]
+    world.tables["_web_sessions_by_person"] = made  # type: ignore[assignment]
+    return made
 
 
 def _visitor_of(world: World, session: np.ndarray) -> np.ndarray:
