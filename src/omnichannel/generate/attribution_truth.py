@@ -153,8 +153,8 @@ def conversion_paths(conversions: pd.DataFrame, touches: pd.DataFrame, key: str)
         return owner.astype(np.int64) * stride + at.astype("datetime64[s]").astype(np.int64)
 
     mine = touches[touches[key].to_numpy() >= 0]
-    sort = np.lexsort(
-        (mine["touch_index"].to_numpy(), mine["touched_at"].to_numpy(), mine[key].to_numpy())
+    sort = _by_stamp_then_touch(
+        stamp(mine[key].to_numpy(), mine["touched_at"].to_numpy()), mine["touch_index"].to_numpy()
     )
     sorted_stamps = stamp(mine[key].to_numpy()[sort], mine["touched_at"].to_numpy()[sort])
     sorted_touches = mine["touch_index"].to_numpy()[sort]
@@ -186,6 +186,15 @@ def conversion_paths(conversions: pd.DataFrame, touches: pd.DataFrame, key: str)
         ignore_index=True,
     ).sort_values(["order_index", "touch_position"], kind="stable")
     return paths.reset_index(drop=True)
+
+
+def _by_stamp_then_touch(stamps: np.ndarray, touch: np.ndarray) -> np.ndarray:
+    """The order by (stamp, touch index): one stable sort of the stamps when the touch
+    indexes already rise row by row (they do: `touch_index` numbers the touches), else
+    np.lexsort."""
+    if len(touch) < 2 or bool((touch[1:] > touch[:-1]).all()):
+        return np.argsort(stamps, kind="stable")
+    return np.lexsort((touch, stamps))
 
 
 def _collapsed_steps(path_id: np.ndarray, channel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -361,7 +370,8 @@ def _run(
     # by (key, time, touch_index): touch_index is unique, so this is the stable sort's order
     unused_key = touches[key].to_numpy()[unused]
     unused_touch = touches["touch_index"].to_numpy()[unused]
-    by = np.lexsort((unused_touch, touches["touched_at"].to_numpy()[unused], unused_key))
+    at = touches["touched_at"].to_numpy()[unused].astype("datetime64[s]").astype(np.int64)
+    by = _by_stamp_then_touch(unused_key.astype(np.int64) * (np.int64(1) << 36) + at, unused_touch)
     other = _collapsed_steps(unused_key[by] + len(conversions), code[unused_touch[by]])
     effects = markov_removal_effects(converting, other, len(channels))
     effects.index = channels

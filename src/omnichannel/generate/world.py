@@ -320,6 +320,12 @@ def _visitor_key(kind: np.ndarray, number: np.ndarray) -> np.ndarray:
     return kind.astype(np.int64) * 10_000_000 + number.astype(np.int64)
 
 
+def _by_visitor_and_second(key: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """np.lexsort((second, key))'s permutation (ties in row order) from one stable sort of
+    a single int64 key: visitor keys stay below 2^31 and |seconds| below 2^31."""
+    return np.argsort(key.astype(np.int64) * (1 << 32) + second.astype(np.int64), kind="stable")
+
+
 def _too_close_to_previous(key: np.ndarray, seconds: np.ndarray) -> np.ndarray:
     """For rows sorted by (key, seconds): True where the row starts < 3 h after the row before."""
     close = np.zeros(len(key), dtype=bool)
@@ -381,7 +387,7 @@ def simulate_sessions(
     add(np.full(len(bot_index), -1), 0, VISITOR_BOT, bot_index, second, 0, -1)
     regular = {name: np.concatenate(values) for name, values in columns.items()}
     key = _visitor_key(regular["kind"], regular["number"])
-    order = np.lexsort((regular["second"], key))
+    order = _by_visitor_and_second(key, regular["second"])
     regular = {name: values[order] for name, values in regular.items()}
     keep = ~_too_close_to_previous(key[order], regular["second"])
     regular = {name: values[keep] for name, values in regular.items()}
@@ -394,7 +400,7 @@ def simulate_sessions(
     )
     click_number = click_person * 4 + rng.integers(0, 3, len(clicks)) % n_cookies[click_person]
     click_key = _visitor_key(np.full(len(clicks), VISITOR_COOKIE), click_number)
-    order = np.lexsort((click_second, click_key))
+    order = _by_visitor_and_second(click_key, click_second)
     keep = order[~_too_close_to_previous(click_key[order], click_second[order])]
     landed = {
         "person_index": click_person[keep],
@@ -418,7 +424,7 @@ def simulate_sessions(
     regular = {name: values[clear] for name, values in regular.items()}
     merged = {name: np.concatenate([regular[name], landed[name]]) for name in regular}
     key = _visitor_key(merged["kind"], merged["number"])
-    order = np.lexsort((merged["second"], key))
+    order = _by_visitor_and_second(key, merged["second"])
     merged = {name: values[order] for name, values in merged.items()}
     key = key[order]
     m = len(key)
