@@ -14,6 +14,7 @@ import pickle
 import shutil
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -225,14 +226,20 @@ def _write_identifiable(
     clock.lap("identifiable records: wait for the truth")
     identifiable = plant_customer_kpis(world, extracts, orders, kpis, records)
     del orders, records
-    identifiable.to_parquet(truth / "identifiable_records.parquet", index=False)
-    clock.lap("identifiable records: KPIs")
-    # the planted attribution shares, over customers and true people (attribution_truth.py)
-    true_people = _take_over(truth, "attribution")
-    clock.lap("identifiable records: wait for the attribution over true people")
-    add_attribution_kpis(true_people, identifiable, kpis).to_parquet(
-        truth / "attribution_touches.parquet", index=False
-    )
+    # written on a thread (Parquet encoding lets go of the GIL) while the attribution,
+    # which only reads the frame, is computed: this process is often the last one running
+    with ThreadPoolExecutor(max_workers=1) as writer:
+        written = writer.submit(
+            identifiable.to_parquet, truth / "identifiable_records.parquet", index=False
+        )
+        clock.lap("identifiable records: KPIs")
+        # the planted attribution shares, over customers and true people (attribution_truth.py)
+        true_people = _take_over(truth, "attribution")
+        clock.lap("identifiable records: wait for the attribution over true people")
+        add_attribution_kpis(true_people, identifiable, kpis).to_parquet(
+            truth / "attribution_touches.parquet", index=False
+        )
+        written.result()
     del identifiable, true_people
     (truth / "kpis.json").write_text(json.dumps(kpis, indent=2, sort_keys=True))
     clock.lap("identifiable records: attribution over customers")
