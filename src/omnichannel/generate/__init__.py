@@ -182,14 +182,23 @@ def _write_truth(world, extracts: dict[str, pd.DataFrame], truth: Path, clock) -
     from omnichannel.generate.truth import compute_truth
 
     truth_tables = compute_truth(world, extracts)
-    truth_tables.pop("orders").to_parquet(truth / "orders.parquet", index=False)
-    truth_tables.pop("sessions").to_parquet(truth / "sessions.parquet", index=False)
     orders = truth_tables["_orders"]
     _hand_over((orders, truth_tables["kpis"]), truth, "kpis")
+    # the truth files are written on a thread (Parquet encoding lets go of the GIL) while
+    # the attribution, which the identifiable records wait for, is computed
+    with ThreadPoolExecutor(max_workers=1) as writer:
+        written = [
+            writer.submit(truth_tables.pop(name).to_parquet, truth / f"{name}.parquet", index=False)
+            for name in ("orders", "sessions")
+        ]
+        clock.lap("truth")
+        attribution = true_people_attribution(
+            world, extracts["app_analytics.geofence_visits"], orders
+        )
+        _hand_over(attribution, truth, "attribution")
+        for future in written:
+            future.result()
     del truth_tables
-    clock.lap("truth")
-    attribution = true_people_attribution(world, extracts["app_analytics.geofence_visits"], orders)
-    _hand_over(attribution, truth, "attribution")
     clock.lap("attribution over true people")
 
 
