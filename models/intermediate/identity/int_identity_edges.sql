@@ -155,13 +155,13 @@ pairs as (
     {{ identity_record_edges('web_events', 'web_analytics', 'events', 'event_id', [
         ['cookie', 'cookie_node', 'node'], ['account', 'account_node', 'node'],
         ['ref', 'order_node', 'node'], ['ref', 'message_node', 'node'],
-    ], day_column='extract_date') }}
+    ], day_column='extract_date', single_scan=true) }}
 
     union all
 
     {{ identity_record_edges('app_events', 'app_analytics', 'events', 'event_id', [
         ['device', 'device_node', 'node'], ['account', 'account_node', 'node'], ['ref', 'order_node', 'node'],
-    ], day_column='extract_date') }}
+    ], day_column='extract_date', single_scan=true) }}
 
     union all
 
@@ -244,7 +244,7 @@ pairs as (
 
     {{ identity_record_edges('message_sends', 'messaging', 'sends', 'message_id', [
         ['ref', 'message_node', 'node'], ['email', 'email_node', 'node'], ['phone', 'phone_node', 'node'],
-    ], day_column='extract_date') }}
+    ], day_column='extract_date', single_scan=true) }}
 
     union all
 

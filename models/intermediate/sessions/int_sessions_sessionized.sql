@@ -114,11 +114,24 @@ events as (
 
 ),
 
--- an event's campaign source: null when it carries none (it then continues the current session)
+-- an event's campaign source: null when it carries none (it then continues the current session).
+-- Only the columns the windows and the session aggregate need are carried through the three
+-- sorts; a session's landing page and campaign columns are looked up afterwards from its first
+-- event (landing_events), so the long page URLs and campaign strings are not sorted three times
 events_with_campaign as (
 
     select
-        *,
+        platform,
+        visitor_id,
+        event_id,
+        event_at,
+        event_name,
+        user_id,
+        transaction_id,
+        purchase_value_eur,
+        engagement_time_msec,
+        is_bot,
+        is_page_view,
         case
             when
                 traffic_source is not null
@@ -230,12 +243,6 @@ sessions as (
         min(event_at) as session_start_at,
         max(event_at) as session_end_at,
         max(case when is_session_start = 1 then event_id end) as first_event_id,
-        max(case when is_session_start = 1 then page end) as landing_page,
-        max(case when is_session_start = 1 then traffic_source end) as traffic_source,
-        max(case when is_session_start = 1 then traffic_medium end) as traffic_medium,
-        max(case when is_session_start = 1 then traffic_campaign end) as traffic_campaign,
-        max(case when is_session_start = 1 then gclid end) as gclid,
-        max(case when is_session_start = 1 then default_channel_group end) as default_channel_group,
         max(user_id) as user_id,
         count(*) as event_count,
         sum(case when is_page_view then 1 else 0 end) as page_view_count,
@@ -250,6 +257,60 @@ sessions as (
         max(case when is_bot then 1 else 0 end) = 1 as is_bot
     from sessionized_events
     group by platform, visitor_id, visitor_session_index
+
+),
+
+-- the landing page and campaign of each session: those of its first event (every session has
+-- exactly one session-start event, and event ids are unique per platform)
+landing_events as (
+
+    select
+        'web' as platform,
+        event_id,
+        page_location as page,
+        traffic_source,
+        traffic_medium,
+        utm_campaign as traffic_campaign,
+        gclid,
+        default_channel_group
+    from {{ ref('stg_web_analytics__events') }}
+    where
+        user_pseudo_id is not null
+        and {{ lookback_window_filter('event_at', 'session_date', context_days) }}
+
+    union all
+
+    select
+        'app' as platform,
+        event_id,
+        screen_name as page,
+        traffic_source,
+        traffic_medium,
+        utm_campaign as traffic_campaign,
+        cast(null as {{ dbt.type_string() }}) as gclid,
+        default_channel_group
+    from {{ ref('stg_app_analytics__events') }}
+    where
+        device_id is not null
+        and {{ lookback_window_filter('event_at', 'session_date', context_days) }}
+
+),
+
+sessions_with_landing as (
+
+    select
+        sessions.*,
+        landing_events.page as landing_page,
+        landing_events.traffic_source,
+        landing_events.traffic_medium,
+        landing_events.traffic_campaign,
+        landing_events.gclid,
+        landing_events.default_channel_group
+    from sessions
+    left join landing_events
+        on
+            sessions.platform = landing_events.platform
+            and sessions.first_event_id = landing_events.event_id
 
 ),
 
@@ -284,7 +345,7 @@ final as (
         transaction_id,
         purchase_value_eur,
         is_bot
-    from sessions
+    from sessions_with_landing
 
 )
 

@@ -26,25 +26,42 @@ counts as (
     from {{ ref('fct_cycle_counts') }}
 ),
 
+-- the first snapshot day of each SKU-location in each month: its opening stock is the month's
+-- (an aggregate joined back: a window partitioned by SKU-location-month sorted every row)
+month_first_days as (
+
+    select
+        sku,
+        location_id,
+        cast({{ dbt.date_trunc('month', 'snapshot_date') }} as date) as month_start_date,
+        min(snapshot_date) as first_snapshot_date
+    from stock_days
+    group by sku, location_id, cast({{ dbt.date_trunc('month', 'snapshot_date') }} as date)
+
+),
+
 stock_months as (
 
     select
-        cast({{ dbt.date_trunc('month', 'snapshot_date') }} as date) as month_start_date,
-        snapshot_date,
-        location_id,
-        coalesce(abc_class, 'unknown') as abc_class,
-        is_stocked_out,
-        on_hand_units,
-        units_sold,
-        units_received,
-        is_below_reorder_point,
+        cast({{ dbt.date_trunc('month', 'stock_days.snapshot_date') }} as date) as month_start_date,
+        stock_days.snapshot_date,
+        stock_days.location_id,
+        coalesce(stock_days.abc_class, 'unknown') as abc_class,
+        stock_days.is_stocked_out,
+        stock_days.on_hand_units,
+        stock_days.units_sold,
+        stock_days.units_received,
+        stock_days.is_below_reorder_point,
         case
-            when snapshot_date = min(snapshot_date) over (
-                partition by sku, location_id, cast({{ dbt.date_trunc('month', 'snapshot_date') }} as date)
-            ) then opening_on_hand_units
+            when month_first_days.first_snapshot_date is not null then stock_days.opening_on_hand_units
             else 0
         end as month_opening_on_hand_units
     from stock_days
+    left join month_first_days
+        on
+            stock_days.sku = month_first_days.sku
+            and stock_days.location_id = month_first_days.location_id
+            and stock_days.snapshot_date = month_first_days.first_snapshot_date
 
 ),
 

@@ -8,22 +8,15 @@
 
 with
 
--- the raw rows of the days this run (re)loads: every day on a full refresh, the lookback
--- days on an incremental run (the filter reaches the raw partitions: older days are not read)
-typed as (
-
-    select * from {{ ref('stg_fulfilment__tracking_events_quarantine_verdicts') }}
-    where {{ lookback_filter('extract_date') }}
-
-),
-
+-- the raw rows of the days this run (re)loads (every day on a full refresh, the lookback
+-- days on an incremental run: the filter reaches the raw partitions, older days are not read):
 -- one row per tracking_event_id: its latest extract, unless quarantined; ranked as in
 -- stg_fulfilment__tracking_events_quarantine_checks,
 -- among the days read (a re-sent tracking event arrives in the same day's extract or a later
 -- one inside the lookback, so the rank is the one over all raw days)
 kept as (
 
-    {{ latest_unquarantined_rows('typed', 'tracking_event_id') }}
+    {{ latest_unquarantined_rows(ref('stg_fulfilment__tracking_events_quarantine_verdicts'), 'tracking_event_id', lookback_filter('extract_date')) }}
 
 )
 

@@ -9,22 +9,16 @@
 
 with
 
--- the raw rows of the days this run (re)loads: every day on a full refresh, the lookback
--- days on an incremental run (the filter reaches the raw partitions: older days are not read)
-typed as (
-
-    select * from {{ ref('stg_web_analytics__events_quarantine_verdicts') }}
-    where {{ lookback_filter('extract_date') }}
-
-),
-
--- one row per event_id: its latest extract, unless quarantined; ranked as in
+-- the raw rows of the days this run (re)loads (every day on a full refresh, the lookback
+-- days on an incremental run: the filter reaches the raw partitions, older days are not read):
+-- one row per event_id: its latest extract, unless quarantined; ranked on the key columns
+-- alone and joined back (sorting the wide rows costs more), as in
 -- stg_web_analytics__events_quarantine_checks,
 -- among the days read (a re-sent event arrives in the same day's extract or a later
 -- one inside the lookback, so the rank is the one over all raw days)
 kept as (
 
-    {{ latest_unquarantined_rows('typed', 'event_id') }}
+    {{ latest_unquarantined_rows(ref('stg_web_analytics__events_quarantine_verdicts'), 'event_id', lookback_filter('extract_date'), rank_on_keys=true) }}
 
 ),
 
