@@ -10,11 +10,6 @@ import omnichannel.forecast as demand_forecast
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    # runs after the backtest, reading none of it: the fits hold Python's GIL (statsforecast's
-    # ETS optimiser does not release it), so two Python models side by side share one core
-    # and keep dbt's second thread from building SQL models; one after the other, one thread
-    # fits while the other builds the rest of the graph (bench/notes.md, stop 18)
-    dbt.ref("int_demand_forecasts_backtested")
     horizon = int(dbt.config.get("forecast_horizon_weeks") or 8)
     history = dbt.ref("int_demand_weeks_summed").df()
     history = history[["week_start_date", "sku", "location_id", "channel", "units_sold"]]
