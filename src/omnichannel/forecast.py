@@ -27,19 +27,29 @@ SEASON_WEEKS = 52
 MODEL_NAME = "AutoETS"
 
 
-def _to_long(history: pd.DataFrame) -> pd.DataFrame:
-    """statsforecast's long format: unique_id, ds, y, sorted."""
-    frame = history.assign(
-        unique_id=history["location_id"] + "|" + history["sku"] + "|" + history["channel"],
-        ds=pd.to_datetime(history["week_start_date"]),
-        y=history["units_sold"].astype(float),
-    )[["unique_id", "ds", "y"]]
-    return frame.sort_values(["unique_id", "ds"], kind="stable").reset_index(drop=True)
+def _to_long(history: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """statsforecast's long format (unique_id, ds, y, sorted) and the series' keys.
+
+    The unique_id is the series' number in key order (an index into the keys frame): each
+    series is fitted alone, so how the ids are spelled changes no forecast, and the keys
+    come back with a `take` instead of splitting a text id on every output row."""
+    codes = history.groupby(SERIES_KEYS, sort=True, dropna=False).ngroup()
+    keys = history[SERIES_KEYS].groupby(codes.to_numpy()).first().sort_index()
+    frame = pd.DataFrame(
+        {
+            "unique_id": codes.to_numpy(dtype="int64"),
+            "ds": pd.to_datetime(history["week_start_date"]).to_numpy(),
+            "y": history["units_sold"].astype(float).to_numpy(),
+        }
+    )
+    frame = frame.sort_values(["unique_id", "ds"], kind="stable").reset_index(drop=True)
+    return frame, keys.reset_index(drop=True)
 
 
-def _split_id(frame: pd.DataFrame) -> pd.DataFrame:
-    parts = frame["unique_id"].str.split("|", expand=True)
-    return frame.assign(location_id=parts[0], sku=parts[1], channel=parts[2])
+def _with_keys(frame: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with the series' keys (sku, location_id, channel) looked up by unique_id."""
+    looked_up = keys.take(frame["unique_id"].to_numpy()).reset_index(drop=True)
+    return pd.concat([frame.reset_index(drop=True), looked_up], axis=1)
 
 
 def _series_classes(train: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -146,12 +156,12 @@ def forecast_demand(history: pd.DataFrame, horizon: int) -> pd.DataFrame:
     `history`: week_start_date, sku, location_id, channel, units_sold (dense weekly).
     Returns sku, location_id, channel, week_start_date, forecast_units, baseline_units.
     """
-    train = _to_long(history)
+    train, keys = _to_long(history)
     if train.empty:
         return _empty_frame([*SERIES_KEYS, "week_start_date", "forecast_units", "baseline_units"])
     predicted = _fit_predict(train, horizon)
     predicted["baseline_units"] = _seasonal_naive(train, predicted)
-    out = _split_id(predicted).rename(columns={"ds": "week_start_date"})
+    out = _with_keys(predicted, keys).rename(columns={"ds": "week_start_date"})
     out["week_start_date"] = out["week_start_date"].dt.date
     return out[[*SERIES_KEYS, "week_start_date", "forecast_units", "baseline_units"]].sort_values(
         [*SERIES_KEYS, "week_start_date"], kind="stable", ignore_index=True
@@ -180,7 +190,7 @@ def backtest_demand(history: pd.DataFrame, horizon: int, step: int, windows: int
     Returns sku, location_id, channel, cutoff_week_start_date, week_start_date,
     horizon_week, actual_units, forecast_units, baseline_units.
     """
-    data = _to_long(history)
+    data, keys = _to_long(history)
     columns = [
         *SERIES_KEYS,
         "cutoff_week_start_date",
@@ -203,7 +213,7 @@ def backtest_demand(history: pd.DataFrame, horizon: int, step: int, windows: int
         predicted["cutoff_week_start_date"] = pd.Timestamp(cutoff).date()
         predicted["horizon_week"] = ((predicted["ds"] - cutoff).dt.days // 7).astype("int64")
         frames.append(predicted)
-    out = _split_id(pd.concat(frames, ignore_index=True))
+    out = _with_keys(pd.concat(frames, ignore_index=True), keys)
     out = out.rename(columns={"ds": "week_start_date", "y": "actual_units"})
     out["week_start_date"] = out["week_start_date"].dt.date
     return out[columns].sort_values(

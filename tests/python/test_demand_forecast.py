@@ -192,3 +192,31 @@ def test_a_new_silent_series_keeps_the_fitted_rows():
         silent_rows = run(silent_after)
         combined = with_silent_series(kept, silent_rows, list(silent_rows.columns))
         pd.testing.assert_frame_equal(combined, run(after), check_dtype=False, check_exact=True)
+
+
+def test_every_series_keeps_its_own_keys():
+    """The series are numbered internally and their keys looked up again at the end: each
+    output row carries the keys of the series it forecasts, also for keys that contain
+    the old id separator or sort differently one column at a time: every series' rows
+    equal the forecast of that series alone, and the backtest's actual units follow their
+    series (Z|1 sells twice what X sells at W2)."""
+    history = _weekly(
+        {
+            ("Z|1", "W1", "online"): [2 * u for u in SELLING],
+            ("X", "W2", "online"): SELLING,
+            ("X", "W1", "store"): [0] * len(SELLING),
+        }
+    )
+    together = forecast_demand(history, horizon=3)
+    assert set(map(tuple, together[SERIES_KEYS].to_numpy())) == {
+        ("Z|1", "W1", "online"),
+        ("X", "W2", "online"),
+        ("X", "W1", "store"),
+    }
+    for keys, rows in history.groupby(SERIES_KEYS):
+        alone = forecast_demand(rows, horizon=3)
+        mine = together.set_index(SERIES_KEYS).loc[[keys]].reset_index()
+        pd.testing.assert_frame_equal(mine, alone, check_exact=True, check_dtype=False)
+    backtest = backtest_demand(history, horizon=2, step=2, windows=2)
+    actual = backtest.groupby(SERIES_KEYS)["actual_units"].sum()
+    assert actual.loc[("Z|1", "W1", "online")] == 2 * actual.loc[("X", "W2", "online")] > 0
