@@ -30,8 +30,8 @@
 
     {%- set existing_relation = load_cached_relation(this) -%}
     {%- set target_relation = this.incorporate(type='view') -%}
-    {%- set state = omnichannel.duckdb_view_state(target_relation, model) -%}
-    {%- set comment = omnichannel.duckdb_view_comment(target_relation, model, sql, state.upstream_columns) -%}
+    {%- set state = omnichannel.duckdb__view_state(target_relation, model) -%}
+    {%- set comment = omnichannel.duckdb__view_comment(target_relation, model, sql, state.upstream_columns) -%}
 
     {%- if existing_relation is not none and existing_relation.is_view
         and not should_full_refresh()
@@ -95,7 +95,7 @@
 {#- What the database says about a view and what it reads, in one query: the view's
     stored comment (none when there is no such view) and the columns (name and type, in
     order) of every relation the model depends on. -#}
-{% macro duckdb_view_state(relation, model) %}
+{% macro duckdb__view_state(relation, model) %}
     {%- set upstream = [] -%}
     {%- set reads_ephemeral = [] -%}
     {%- for unique_id in model.depends_on.nodes | unique | sort -%}
@@ -143,7 +143,7 @@
 
 {#- The comment a view gets: its description (when persist_docs.relation is on) and the
     md5 of its create statement, its persisted docs and its upstream columns. -#}
-{% macro duckdb_view_comment(relation, model, sql, upstream_columns) %}
+{% macro duckdb__view_comment(relation, model, sql, upstream_columns) %}
     {%- set parts = [get_create_view_as_sql(relation, sql) | trim, upstream_columns] -%}
     {%- set description = model.description if (config.persist_relation_docs() and model.description) else '' -%}
     {%- do parts.append(description) -%}
