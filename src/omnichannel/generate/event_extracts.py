@@ -315,9 +315,14 @@ PROMOTION_FIELDS = ("promotion_id", "promotion_name", "creative_name", "creative
 def promotion_columns(promotion: np.ndarray) -> dict[str, pa.Array]:
     """GA4's promotion parameters on view_promotion and select_promotion events, else null."""
     return {
-        field: text.coded(pa.array([p[i] for p in PROMOTIONS], pa.string()), promotion)
-        for i, field in enumerate(PROMOTION_FIELDS)
+        field: text.coded(values, promotion)
+        for field, values in zip(PROMOTION_FIELDS, PROMOTION_VALUES, strict=True)
     }
+
+
+PROMOTION_VALUES = tuple(
+    pa.array([p[i] for p in PROMOTIONS], pa.string()) for i in range(len(PROMOTION_FIELDS))
+)
 
 
 def render_web(

@@ -72,13 +72,31 @@ def coded(values: pa.Array, index: np.ndarray, valid: np.ndarray | None = None) 
     Parquet stores it as a plain string column."""
     index = np.asarray(index)
     mask = (index < 0) if valid is None else ~np.asarray(valid, dtype=bool)
-    # a dictionary must hold each value once, and no null, for the bytes to be reproducible
-    encoded = pc.dictionary_encode(values, null_encoding="mask")
-    remap = encoded.indices.fill_null(-1).to_numpy()
+    dictionary, remap, has_null = _dictionary_of(values)
     index = remap[np.where(mask, 0, index)]
-    mask = mask | (index < 0)
-    indices = pa.array(np.where(mask, 0, index).astype(np.int32), mask=mask)
-    return pa.DictionaryArray.from_arrays(indices, encoded.dictionary)
+    if has_null:
+        mask = mask | (index < 0)
+        index = np.where(mask, 0, index)
+    indices = pa.array(index.astype(np.int32, copy=False), mask=mask if mask.any() else None)
+    return pa.DictionaryArray.from_arrays(indices, dictionary)
+
+
+# per list of values (kept alive here, so that its id is not reused): its dictionary, the
+# int32 position in it of each value (-1 for null) and whether there is a null; the event
+# exports code a dozen short lists twice a day partition (730 days x 12 at scale 10)
+_DICTIONARIES: dict[int, tuple[pa.Array, pa.Array, np.ndarray, bool]] = {}
+
+
+def _dictionary_of(values: pa.Array) -> tuple[pa.Array, np.ndarray, bool]:
+    cached = _DICTIONARIES.get(id(values))
+    if cached is None or cached[0] is not values:
+        # a dictionary must hold each value once, and no null, for the bytes to be reproducible
+        encoded = pc.dictionary_encode(values, null_encoding="mask")
+        remap = encoded.indices.fill_null(-1).to_numpy().astype(np.int32)
+        cached = (values, encoded.dictionary, remap, bool((remap < 0).any()))
+        if len(values) <= 4096:  # short lists only (the cache holds them for good)
+            _DICTIONARIES[id(values)] = cached
+    return cached[1], cached[2], cached[3]
 
 
 def column(values: pa.Array) -> pd.api.extensions.ExtensionArray | np.ndarray:
