@@ -37,6 +37,16 @@ def release_free_memory() -> None:
         libc.malloc_trim(0)
 
 
+def _set_numpy_hugepages(enabled: bool) -> bool:
+    """Turn numpy's madvise(MADV_HUGEPAGE) of large arrays on or off; returns what it was
+    (True where numpy has no such switch: nothing to restore)."""
+    try:
+        from numpy._core.multiarray import _set_madvise_hugepage
+    except ImportError:
+        return True
+    return bool(_set_madvise_hugepage(enabled))
+
+
 # glibc mallopt parameters (malloc.h)
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
 _MMAP_THRESHOLD_MAX = 32 * 1024 * 1024  # glibc's ceiling on 64-bit
@@ -63,9 +73,16 @@ def heap_for_large_arrays() -> Iterator[None]:
     # and the peak resident set from 1.58 to 1.41 GB, user time unchanged.
     arrow_pool = pa.default_memory_pool()
     pa.set_memory_pool(pa.system_memory_pool())
+    # numpy asks the kernel for transparent huge pages (madvise) on every array of 4 MB or
+    # more; with the kernel's `defrag` setting `madvise` each such fault may compact memory
+    # first and then zero-fills 2 MB at once, also for arrays that touch a fraction of it.
+    # Without: on a scale 3 world (3 runs each) system time 3.4-3.6 s against 5.0-8.0 s,
+    # user time and peak resident set unchanged (bench/notes.md, stop 19).
+    numpy_hugepages = _set_numpy_hugepages(False)
     try:
         yield
     finally:
+        _set_numpy_hugepages(numpy_hugepages)
         pa.set_memory_pool(arrow_pool)
         libc.mallopt(_M_MMAP_THRESHOLD, _DEFAULT_THRESHOLD)
         libc.mallopt(_M_TRIM_THRESHOLD, _DEFAULT_THRESHOLD)
