@@ -16,11 +16,16 @@
 {#- Inactivity that ends a session (GA4 default), and the days of events read before the window. -#}
 {%- set session_timeout_seconds = 1800 -%}
 {%- set context_days = 1 -%}
-{#- Visitors split by a hash into buckets whose windows run one after the other (see below). -#}
+{#- Visitors split by a hash of their id into buckets, each windowed on its own (see below). -#}
 {%- set visitor_buckets = var('session_visitor_buckets', 4) -%}
 
 with
 
+-- The chain below (events -> three windows -> sessions) runs once per bucket of visitors
+-- (hash_bucket of the cookie or device id) and the buckets' sessions are unioned: a visitor's
+-- events all fall in one bucket, so the rows are those of one chain over every visitor, and
+-- each window sorts one bucket's events only (at scale 10 the three windows over all 10.7 M
+-- events ran out of a 2.5 GB memory_limit; per bucket they fit 2 GB, bench/notes.md, stop 19)
 {% for bucket in range(visitor_buckets) %}
 web_events_{{ bucket }} as (
 
@@ -276,7 +281,7 @@ sessions as (
 
 -- the landing page and campaign of each session: those of its first event (every session has
 -- exactly one session-start event, and event ids are unique per platform). The staging events
--- are read again here on purpose, not taken from the `events` CTE: DuckDB materialises a CTE
+-- are read again here on purpose, not taken from the `events_<bucket>` CTEs: DuckDB materialises a CTE
 -- that is read twice, with every column (for the staging verdicts at scale 10 that ran out of
 -- memory_limit, see bench/notes.md, stop 18); the windows above sort the narrow columns only.
 landing_events as (
