@@ -9,6 +9,10 @@
 {%- endmacro %}
 
 {% macro default__hash_bucket(expr, buckets) -%}
+    {{ exceptions.raise_compiler_error('hash_bucket has no version for adapter ' ~ adapter.type()) }}
+{%- endmacro %}
+
+{% macro duckdb__hash_bucket(expr, buckets) -%}
     hash({{ expr }}) % {{ buckets }}
 {%- endmacro %}
 
