@@ -356,7 +356,10 @@ def bench(
     test_repeats: int = typer.Option(
         None, help="Repeats of the dbt build with tests (default: --repeats)."
     ),
-    memory_limit: str = typer.Option("3GB", help="DuckDB memory_limit of every run."),
+    memory_limit: str = typer.Option(
+        "2GB",
+        help="DuckDB memory_limit of every run (2GB: the dbt process stays under 4 GiB at scale 10).",
+    ),
     threads: int = typer.Option(2, help="dbt and DuckDB threads."),
     spill_limit: str = typer.Option("200MB", help="Low memory_limit of the spill proof."),
     with_tests: bool = typer.Option(

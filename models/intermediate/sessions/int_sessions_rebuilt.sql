@@ -12,27 +12,8 @@ sessions as (
         session_key,
         platform,
         visitor_id,
-        user_id,
         first_event_id,
-        session_start_at,
-        session_end_at,
-        session_date,
-        landing_page,
-        traffic_source,
-        traffic_medium,
-        traffic_campaign,
-        gclid,
-        default_channel_group,
-        event_count,
-        page_view_count,
-        engagement_time_msec,
-        has_product_view,
-        has_add_to_cart,
-        has_checkout,
-        has_purchase,
-        has_login,
-        transaction_id,
-        purchase_value_eur
+        session_start_at
     from {{ ref('int_sessions_sessionized') }}
     where not is_bot
 
@@ -61,10 +42,16 @@ identified_customers as (
 
 ),
 
+-- the customer of each session, on the narrow columns the numbering needs: the windows below
+-- sort these only, and the wide columns (landing page, campaign) are joined back by session_key
+-- (sorting every column twice did not fit a 2.5 GB memory_limit at scale 10, bench/notes.md)
 sessions_with_customer as (
 
     select
-        sessions.*,
+        sessions.session_key,
+        sessions.platform,
+        sessions.visitor_id,
+        sessions.session_start_at,
         identified_customers.customer_id
     from sessions
     left join stitched_records
@@ -79,7 +66,8 @@ sessions_with_customer as (
 numbered as (
 
     select
-        *,
+        session_key,
+        customer_id,
         row_number() over (
             partition by platform, visitor_id
             order by session_start_at asc nulls last, session_key asc nulls last
@@ -89,6 +77,52 @@ numbered as (
             order by session_start_at asc nulls last, session_key asc nulls last
         ) as customer_session_number
     from sessions_with_customer
+
+),
+
+-- the session's columns again, read from the model rather than the `sessions` CTE: DuckDB
+-- materialises a CTE that is read twice, with every column
+session_columns as (
+
+    select
+        session_key,
+        platform,
+        visitor_id,
+        user_id,
+        session_start_at,
+        session_end_at,
+        session_date,
+        landing_page,
+        traffic_source,
+        traffic_medium,
+        traffic_campaign,
+        gclid,
+        default_channel_group,
+        event_count,
+        page_view_count,
+        engagement_time_msec,
+        has_product_view,
+        has_add_to_cart,
+        has_checkout,
+        has_purchase,
+        has_login,
+        transaction_id,
+        purchase_value_eur
+    from {{ ref('int_sessions_sessionized') }}
+    where not is_bot
+
+),
+
+numbered_sessions as (
+
+    select
+        session_columns.*,
+        numbered.customer_id,
+        numbered.session_number,
+        numbered.customer_session_number
+    from session_columns
+    inner join numbered
+        on session_columns.session_key = numbered.session_key
 
 ),
 
@@ -124,7 +158,7 @@ final as (
         session_number > 1 as is_returning_visitor,
         customer_session_number,
         customer_session_number > 1 as is_returning
-    from numbered
+    from numbered_sessions
 
 )
 

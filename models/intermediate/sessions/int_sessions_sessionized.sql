@@ -16,10 +16,18 @@
 {#- Inactivity that ends a session (GA4 default), and the days of events read before the window. -#}
 {%- set session_timeout_seconds = 1800 -%}
 {%- set context_days = 1 -%}
+{#- Visitors split by a hash of their id into buckets, each windowed on its own (see below). -#}
+{%- set visitor_buckets = var('session_visitor_buckets', 4) -%}
 
 with
 
-web_events as (
+-- The chain below (events -> three windows -> sessions) runs once per bucket of visitors
+-- (hash_bucket of the cookie or device id) and the buckets' sessions are unioned: a visitor's
+-- events all fall in one bucket, so the rows are those of one chain over every visitor, and
+-- each window sorts one bucket's events only (at scale 10 the three windows over all 10.7 M
+-- events ran out of a 2.5 GB memory_limit; per bucket they fit 2 GB, bench/notes.md, stop 19)
+{% for bucket in range(visitor_buckets) %}
+web_events_{{ bucket }} as (
 
     select
         event_id,
@@ -41,10 +49,11 @@ web_events as (
     where
         user_pseudo_id is not null
         and {{ lookback_window_filter('event_at', 'session_date', context_days) }}
+        and {{ hash_bucket('user_pseudo_id', visitor_buckets) }} = {{ bucket }}
 
 ),
 
-app_events as (
+app_events_{{ bucket }} as (
 
     select
         event_id,
@@ -64,10 +73,11 @@ app_events as (
     where
         device_id is not null
         and {{ lookback_window_filter('event_at', 'session_date', context_days) }}
+        and {{ hash_bucket('device_id', visitor_buckets) }} = {{ bucket }}
 
 ),
 
-events as (
+events_{{ bucket }} as (
 
     select
         'web' as platform,
@@ -87,7 +97,7 @@ events as (
         engagement_time_msec,
         is_bot,
         event_name = 'page_view' as is_page_view
-    from web_events
+    from web_events_{{ bucket }}
 
     union all
 
@@ -110,7 +120,7 @@ events as (
         false as is_bot,
         -- app_open shows the first screen of a visit: counted as a screen view
         event_name in ('screen_view', 'app_open') as is_page_view
-    from app_events
+    from app_events_{{ bucket }}
 
 ),
 
@@ -118,7 +128,7 @@ events as (
 -- Only the columns the windows and the session aggregate need are carried through the three
 -- sorts; a session's landing page and campaign columns are looked up afterwards from its first
 -- event (landing_events), so the long page URLs and campaign strings are not sorted three times
-events_with_campaign as (
+events_with_campaign_{{ bucket }} as (
 
     select
         platform,
@@ -145,13 +155,13 @@ events_with_campaign as (
                     "coalesce(gclid, '')",
                 ]) }}
         end as campaign_key
-    from events
+    from events_{{ bucket }}
 
 ),
 
 -- The visitor's events in order, three sorts in all (each window step below is one):
 -- the event before, and the last campaign source seen before this event (and when)
-events_with_previous as (
+events_with_previous_{{ bucket }} as (
 
     select
         *,
@@ -159,7 +169,7 @@ events_with_previous as (
         {{ last_value_ignore_nulls('campaign_key') }} over visitor_events_before as previous_campaign_key,
         {{ last_value_ignore_nulls('case when campaign_key is not null then event_at end') }}
             over visitor_events_before as previous_campaign_at
-    from events_with_campaign
+    from events_with_campaign_{{ bucket }}
     window
         visitor_events as (
             partition by platform, visitor_id
@@ -174,7 +184,7 @@ events_with_previous as (
 ),
 
 -- runs of activity: a new run after 30 minutes without an event
-run_starts as (
+run_starts_{{ bucket }} as (
 
     select
         *,
@@ -183,12 +193,12 @@ run_starts as (
             when {{ dbt.datediff('previous_event_at', 'event_at', 'second') }} >= {{ session_timeout_seconds }} then 1
             else 0
         end as is_run_start
-    from events_with_previous
+    from events_with_previous_{{ bucket }}
 
 ),
 
 -- the start of the event's run: event times only grow along the order, so the latest run start so far
-activity_runs as (
+activity_runs_{{ bucket }} as (
 
     select
         *,
@@ -197,13 +207,13 @@ activity_runs as (
             order by event_at asc nulls last, event_id asc nulls last
             rows between unbounded preceding and current row
         ) as run_started_at
-    from run_starts
+    from run_starts_{{ bucket }}
 
 ),
 
 -- a session starts with a run, and inside a run with every event whose campaign source
 -- differs from the one in force (the last one seen earlier in the same run, if any)
-session_starts as (
+session_starts_{{ bucket }} as (
 
     select
         *,
@@ -217,11 +227,11 @@ session_starts as (
                 then 1
             else 0
         end as is_session_start
-    from activity_runs
+    from activity_runs_{{ bucket }}
 
 ),
 
-sessionized_events as (
+sessionized_events_{{ bucket }} as (
 
     select
         *,
@@ -230,11 +240,11 @@ sessionized_events as (
             order by event_at asc nulls last, event_id asc nulls last
             rows between unbounded preceding and current row
         ) as visitor_session_index
-    from session_starts
+    from session_starts_{{ bucket }}
 
 ),
 
-sessions as (
+sessions_{{ bucket }} as (
 
     select
         platform,
@@ -255,14 +265,23 @@ sessions as (
         max(case when event_name = 'purchase' then transaction_id end) as transaction_id,
         sum(case when event_name = 'purchase' then purchase_value_eur end) as purchase_value_eur,
         max(case when is_bot then 1 else 0 end) = 1 as is_bot
-    from sessionized_events
+    from sessionized_events_{{ bucket }}
     group by platform, visitor_id, visitor_session_index
 
 ),
 
+{% endfor %}
+-- the sessions of every bucket of visitors
+sessions as (
+    {% for bucket in range(visitor_buckets) %}
+    select * from sessions_{{ bucket }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
 -- the landing page and campaign of each session: those of its first event (every session has
 -- exactly one session-start event, and event ids are unique per platform). The staging events
--- are read again here on purpose, not taken from the `events` CTE: DuckDB materialises a CTE
+-- are read again here on purpose, not taken from the `events_<bucket>` CTEs: DuckDB materialises a CTE
 -- that is read twice, with every column (for the staging verdicts at scale 10 that ran out of
 -- memory_limit, see bench/notes.md, stop 18); the windows above sort the narrow columns only.
 landing_events as (

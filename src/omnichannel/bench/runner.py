@@ -36,7 +36,10 @@ class BenchConfig:
     start: str = "2025-01-01"
     seed: int = 42
     repeats: int = 3
-    memory_limit: str = "3GB"
+    # 2 GB keeps the dbt process under 4 GiB resident at scale 10 (3.4 GiB measured): DuckDB
+    # allocates up to ~1.5 GiB outside its buffer pool on top of the limit, and 2.5 GB peaked
+    # at 4.00 GiB (bench/notes.md, stop 19, memfit)
+    memory_limit: str = "2GB"
     threads: int = 2
     spill_limit: str = "200MB"
     # "raw_events": window and sort over the top world's web events; "synthetic": generated rows.
