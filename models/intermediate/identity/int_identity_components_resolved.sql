@@ -18,15 +18,13 @@
 
 with
 
-trusted_edges as (
-    select node_a, node_b from {{ ref('int_identity_edges_trusted') }}
-),
-
 neighbours as (
 
-    select node_a as node_id, node_b as neighbour_id from trusted_edges
+    -- int_identity_edges_trusted is read where it is needed, not through one CTE (a CTE read
+    -- several times is materialised whole by DuckDB)
+    select node_a as node_id, node_b as neighbour_id from {{ ref('int_identity_edges_trusted') }}
     union
-    select node_b as node_id, node_a as neighbour_id from trusted_edges
+    select node_b as node_id, node_a as neighbour_id from {{ ref('int_identity_edges_trusted') }}
 
 ),
 
@@ -88,7 +86,7 @@ affected_nodes as (
 subgraph_edges as (
 
     select trusted_edges.node_a, trusted_edges.node_b
-    from trusted_edges
+    from {{ ref('int_identity_edges_trusted') }} as trusted_edges
     inner join affected_nodes
         on trusted_edges.node_a = affected_nodes.node_id
 

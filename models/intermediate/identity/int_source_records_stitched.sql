@@ -12,7 +12,8 @@
 -- event_extract_date) or when the customer of one of its nodes changed. The customers the last
 -- run used are kept per node in `<this>__node_customers` (written by the post-hook
 -- stitched_node_customers_snapshot); a node whose customer differs, appears or disappears is
--- changed. The mapped records replace their rows, and a record of the re-read tables that has
+-- changed. int_identity_edges is read where it is needed, not through one CTE (a CTE read several
+-- times is materialised whole by DuckDB). The mapped records replace their rows, and a record of the re-read tables that has
 -- no edge any more is removed (strategy replace_or_remove). Spark rebuilds it in full.
 {{ config(post_hook='{{ stitched_node_customers_snapshot() }}', **replace_or_remove_config('source_record_key')) }}
 
@@ -38,17 +39,6 @@
 {%- endset -%}
 
 with
-
-all_edges as (
-    select
-        source_system,
-        source_table,
-        source_record_id,
-        event_extract_date,
-        node_a,
-        node_b
-    from {{ ref('int_identity_edges') }}
-),
 
 resolved as (
     select node_id, identifier_type, component_id, customer_id from {{ ref('int_identity_components_resolved') }}
@@ -94,14 +84,19 @@ changed_nodes as (
 ),
 
 stored as (
-    select source_record_key, source_system, source_table, source_record_id, event_extract_date from {{ this }}
+
+    -- the stored records of the tables and days int_identity_edges may have replaced
+    select source_record_key, source_system, source_table, source_record_id, event_extract_date
+    from {{ this }} as stored
+    where stored.event_extract_date is null or {{ stored_re_read_events }}
+
 ),
 
 re_read_edges as (
 
     -- the edges int_identity_edges may have replaced since this table was built
     select source_system, source_table, source_record_id
-    from all_edges
+    from {{ ref('int_identity_edges') }}
     where
         event_extract_date is null
         or {{ re_read_events }}
@@ -111,14 +106,14 @@ re_read_edges as (
 changed_node_edges as (
 
     select all_edges.source_system, all_edges.source_table, all_edges.source_record_id
-    from all_edges
+    from {{ ref('int_identity_edges') }} as all_edges
     inner join changed_nodes
         on all_edges.node_a = changed_nodes.node_id
 
     union all
 
     select all_edges.source_system, all_edges.source_table, all_edges.source_record_id
-    from all_edges
+    from {{ ref('int_identity_edges') }} as all_edges
     inner join changed_nodes
         on all_edges.node_b = changed_nodes.node_id
 
@@ -141,7 +136,7 @@ edges as (
         all_edges.event_extract_date,
         all_edges.node_a,
         all_edges.node_b
-    from all_edges
+    from {{ ref('int_identity_edges') }} as all_edges
     inner join mapped_records
         on
             all_edges.source_system = mapped_records.source_system
@@ -152,27 +147,22 @@ edges as (
 
 removed as (
 
-    -- records of the re-read tables and days without any edge now
+    -- of those, the records without any edge now
     select stored.source_record_key
     from stored
-    left join all_edges
+    left join {{ ref('int_identity_edges') }} as all_edges
         on
             stored.source_system = all_edges.source_system
             and stored.source_table = all_edges.source_table
             and stored.source_record_id = all_edges.source_record_id
-    where
-        all_edges.source_record_id is null
-        and (
-            stored.event_extract_date is null
-            or {{ stored_re_read_events }}
-        )
+    where all_edges.source_record_id is null
 
 ),
 
 {% else %}
 
 edges as (
-    select source_system, source_table, source_record_id, event_extract_date, node_a, node_b from all_edges
+    select source_system, source_table, source_record_id, event_extract_date, node_a, node_b from {{ ref('int_identity_edges') }}
 ),
 
 {% endif %}
