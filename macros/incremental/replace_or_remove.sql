@@ -90,3 +90,4 @@
     {%- set relation = adapter.get_relation(database=this.database, schema=this.schema, identifier=this.identifier ~ '__node_customers') -%}
     {{ return(relation is not none) }}
 {% endmacro %}
+

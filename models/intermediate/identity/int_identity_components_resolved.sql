@@ -1,9 +1,10 @@
 -- Every trusted identifier with the unified customer it belongs to: connected components of
 -- the trusted graph (iterated min-label propagation with pointer jumping, unrolled in the
 -- connected_components macro).
--- Incremental (DuckDB): every node keeps the signature of its trusted edges (how many distinct
--- neighbours, itself included, and the sum of their hashes). A node whose signature differs
--- from the stored one gained or lost an edge; a node that is new or gone is changed too. The
+-- Incremental (DuckDB): every node keeps the signature of its trusted edges (how many edge ends
+-- it has, a self-edge counted once, and the sum of the hashes of the nodes at their other end:
+-- a multiset of neighbours, so any edge gained or lost changes it but for a 64-bit hash
+-- collision). A node whose signature differs from the stored one gained or lost an edge; a node that is new or gone is changed too. The
 -- components of the changed nodes are affected: their nodes and the new ones form a closed
 -- subgraph (an edge of an affected node either existed, so both ends were in one stored
 -- component, or is new, so both ends changed), whose components are worked out again and
@@ -20,15 +21,16 @@ with
 
 neighbours as (
 
-    -- int_identity_edges_trusted is read where it is needed, not through one CTE (a CTE read
-    -- several times is materialised whole by DuckDB)
+    -- every end of every trusted edge (a self-edge once); int_identity_edges_trusted is read
+    -- where it is needed, not through one CTE (a CTE read several times is materialised whole)
     select node_a as node_id, node_b as neighbour_id from {{ ref('int_identity_edges_trusted') }}
-    union
+    union all
     select node_b as node_id, node_a as neighbour_id from {{ ref('int_identity_edges_trusted') }}
+    where node_a != node_b
 
 ),
 
-signatures as (
+signatures as {{ cte_materialized() if is_incremental() }} (
 
     select
         node_id,
@@ -45,7 +47,7 @@ stored as (
     select node_id, component_id, neighbour_count, neighbour_hash_sum from {{ this }}
 ),
 
-changed_nodes as (
+changed_nodes as {{ cte_materialized() if is_incremental() }} (
 
     select
         coalesce(signatures.node_id, stored.node_id) as node_id,
@@ -68,7 +70,7 @@ affected_components as (
     where stored_component_id is not null
 ),
 
-affected_nodes as (
+affected_nodes as {{ cte_materialized() if is_incremental() }} (
 
     select stored.node_id
     from stored
@@ -83,7 +85,7 @@ affected_nodes as (
 
 ),
 
-subgraph_edges as (
+subgraph_edges as {{ cte_materialized() if is_incremental() }} (
 
     select trusted_edges.node_a, trusted_edges.node_b
     from {{ ref('int_identity_edges_trusted') }} as trusted_edges
