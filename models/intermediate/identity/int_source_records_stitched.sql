@@ -66,11 +66,11 @@ customers as (
 
 {% if is_incremental() %}
 
-stored_node_customers as {{ cte_materialized() }} (
+stored_node_customers as (
     select node_id, customer_id from {{ stitched_node_customers_relation() }}
 ),
 
-changed_nodes as {{ cte_materialized() }} (
+changed_nodes as (
 
     select coalesce(customers.node_id, stored_node_customers.node_id) as node_id
     from customers
@@ -119,7 +119,7 @@ changed_node_edges as (
 
 ),
 
-mapped_records as {{ cte_materialized() }} (
+mapped_records as (
 
     select source_system, source_table, source_record_id from re_read_edges
     union
