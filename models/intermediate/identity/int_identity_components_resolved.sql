@@ -4,11 +4,11 @@
 -- Incremental (DuckDB): every node keeps the signature of its trusted edges (how many edge ends
 -- it has, a self-edge counted once, and the sum of the hashes of the nodes at their other end:
 -- a multiset of neighbours, so any edge gained or lost changes it but for a 64-bit hash
--- collision). A node whose signature differs from the stored one gained or lost an edge; a node that is new or gone is changed too. The
--- components of the changed nodes are affected: their nodes and the new ones form a closed
--- subgraph (an edge of an affected node either existed, so both ends were in one stored
--- component, or is new, so both ends changed), whose components are worked out again and
--- replace the affected nodes' rows; gone nodes are removed (strategy replace_or_remove).
+-- collision). A node whose signature differs from the stored one gained or lost an edge; a
+-- node that is new or gone is changed too. The components of the changed nodes are affected:
+-- their nodes and the new ones form a closed subgraph (an edge of an affected node either
+-- existed, so both ends were in one stored component, or is new, so both ends changed), whose
+-- components are worked out again and replace the affected nodes' rows; gone nodes are removed (strategy replace_or_remove).
 -- Components are computed independently of each other, so the rows equal a full refresh's.
 -- Spark rebuilds it in full (replace_or_remove_config).
 {{ config(**replace_or_remove_config('node_id')) }}
