@@ -8,7 +8,8 @@
 -- node that is new or gone is changed too. The components of the changed nodes are affected:
 -- their nodes and the new ones form a closed subgraph (an edge of an affected node either
 -- existed, so both ends were in one stored component, or is new, so both ends changed), whose
--- components are worked out again and replace the affected nodes' rows; gone nodes are removed (strategy replace_or_remove).
+-- components are worked out again and replace the affected nodes' rows; gone nodes are removed
+-- (strategy replace_or_remove).
 -- Components are computed independently of each other, so the rows equal a full refresh's.
 -- Spark rebuilds it in full (replace_or_remove_config).
 {{ config(**replace_or_remove_config('node_id')) }}
