@@ -55,6 +55,9 @@ RESENT_FROM, RESENT_IN = (
     day(9),
 )  # a day-8 event re-sent in day 9's extract (inside the lookback)
 RESENT_EVENT_ID = "WE-RESENT-NEXT-DAY"
+SHARED_PHONE_FROM, JUNK_FROM = day(2), day(12)  # a phone of three buyers, of a fourth on day 12
+SHARED_PHONE = "+49 30 5550 0199"
+SHARED_PHONE_BUYERS = ("MB-SHARED-1", "MB-SHARED-2", "MB-SHARED-3", "MB-SHARED-4")
 STEPS = [  # (days that arrive, full refresh)
     ({day(n) for n in range(1, 9)} - {LATE_WITHIN_LOOKBACK}, True),
     ({LATE_WITHIN_LOOKBACK, day(9)}, False),
@@ -127,6 +130,7 @@ class Builds:
     customers: dict[str, dict] = field(default_factory=dict)
     too_late_rows: dict[str, int] = field(default_factory=dict)
     resent: dict[str, list] = field(default_factory=dict)
+    shared_phone: dict[str, dict] = field(default_factory=dict)
     published_status: dict = field(default_factory=dict)
 
 
@@ -191,6 +195,49 @@ def plant_resend_next_day(raw: Path) -> None:
     path = folder / f"date={RESENT_IN.isoformat()}" / "part-0.parquet"
     table = pq.read_table(path)
     pq.write_table(pa.concat_tables([table, pa.Table.from_pylist([row], table.schema)]), path)
+
+
+def plant_phone_turning_junk(raw: Path) -> None:
+    """A delivery phone on the marketplace orders of three buyers, then of a fourth on day 12.
+
+    Three anchors of one kind are within var('identity_max_anchors_per_identifier') (3): the
+    phone joins the three buyers into one customer until day 12, when a fourth buyer makes it
+    junk: its edges leave the trusted graph and the component splits into one per buyer.
+    """
+    folder = raw / "marketplace" / "orders"
+    for order_day, buyers in (
+        (SHARED_PHONE_FROM, SHARED_PHONE_BUYERS[:3]),
+        (JUNK_FROM, SHARED_PHONE_BUYERS[3:]),
+    ):
+        path = folder / f"date={order_day.isoformat()}" / "part-0.parquet"
+        table = pq.read_table(path)
+        row = table.slice(0, 1).to_pylist()[0]
+        rows = [
+            {
+                **row,
+                "marketplace_order_id": f"MP-{buyer}",
+                "buyer_id": buyer,
+                "masked_email": f"{buyer.lower()}@relay.marketplace.example",
+                "delivery_phone": SHARED_PHONE,
+            }
+            for buyer in buyers
+        ]
+        pq.write_table(pa.concat_tables([table, pa.Table.from_pylist(rows, table.schema)]), path)
+
+
+def shared_phone_customers(database: Path) -> dict[str, tuple]:
+    """Customer of each planted buyer node and of each planted order (stitched), by id."""
+    with duckdb.connect(str(database), read_only=True) as connection:
+        nodes = connection.execute(
+            "select node_id, customer_id from intermediate.int_identity_components_resolved "
+            "where node_id like 'marketplace_buyer:MB-SHARED-%' order by node_id"
+        ).fetchall()
+        records = connection.execute(
+            "select source_record_id, customer_id from intermediate.int_source_records_stitched "
+            "where source_system = 'marketplace' and source_table = 'orders' "
+            "and source_record_id like 'MP-MB-SHARED-%' order by source_record_id"
+        ).fetchall()
+    return {"nodes": tuple(nodes), "records": tuple(records)}
 
 
 def resent_copies(database: Path) -> list[tuple[str, str]]:
@@ -277,6 +324,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
     generate_world(0.02, DAYS, START, SEED, raw, root / "truth", show_progress=False)
     cookie, account = plant_late_login(raw)
     plant_resend_next_day(raw)
+    plant_phone_turning_junk(raw)
     out = Builds(root, root / "full.duckdb", root / "stepwise.duckdb", {}, cookie, account)
 
     # F: everything at once, then once more on the same raw data
@@ -287,6 +335,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
     out.day_rows["full"] = rows_per_day(out.full, models)
     out.customers["full"] = customers(out.full, cookie, account)
     out.resent["full"] = resent_copies(out.full)
+    out.shared_phone["full"] = shared_phone_customers(out.full)
     build(root, raw, "full", EVERYTHING)
     out.checksums["full again"] = checksums(out.full, out.manifest)
 
@@ -316,6 +365,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
         out.day_rows[name] = rows_per_day(out.stepwise, models)
         out.customers[name] = customers(out.stepwise, cookie, account)
         out.resent[name] = resent_copies(out.stepwise)
+        out.shared_phone[name] = shared_phone_customers(out.stepwise)
     out.checksums["stepwise"] = checksums(out.stepwise, out.manifest)
     return out
 
@@ -401,3 +451,20 @@ def test_a_late_login_restates_the_older_activity_of_both_visitors(builds: Build
     assert before_cookie.isdisjoint(before_account)  # two people before the login arrived
     assert len(after_cookie | after_account) == 1  # one customer after it, history included
     assert builds.customers["full"][check.relation] == (after_cookie, after_account)
+
+
+def test_a_phone_turning_junk_on_a_later_day_splits_its_customer_as_a_full_refresh_does(
+    builds: Builds,
+):
+    before, after = builds.shared_phone["step 3"], builds.shared_phone["step 4"]
+    # until day 12 the phone joins the first three buyers and their orders into one customer
+    assert [node for node, _ in before["nodes"]] == [
+        f"marketplace_buyer:{buyer}" for buyer in SHARED_PHONE_BUYERS[:3]
+    ]
+    assert len({customer for _, customer in before["nodes"]}) == 1
+    assert len({customer for _, customer in before["records"]}) == 1
+    # the fourth buyer makes it junk: the incremental build splits them, one customer each
+    assert len(after["nodes"]) == 4 and len(after["records"]) == 4
+    assert len({customer for _, customer in after["nodes"]}) == 4
+    assert len({customer for _, customer in after["records"]}) == 4
+    assert after == builds.shared_phone["full"]

@@ -6,12 +6,39 @@
 -- smallest among its edges, and the distinct count is worked out exactly, but with a
 -- count(distinct) only over the few records that carry more than one edge (most records,
 -- every event among them, carry one: a hash aggregate with min/max is then enough).
+-- Incremental (DuckDB): a record is mapped again when its edges may have changed (a record of
+-- a table int_identity_edges extracts in full on every run, or an event of a day inside the
+-- lookback window of its table, worked out as in int_identity_edges from this table's
+-- event_extract_date) or when the customer of one of its nodes changed. The customers the last
+-- run used are kept per node in `<this>__node_customers` (written by the post-hook
+-- stitched_node_customers_snapshot); a node whose customer differs, appears or disappears is
+-- changed. int_identity_edges is read where it is needed, not through one CTE (a CTE read several
+-- times is materialised whole by DuckDB). The mapped records replace their rows, and a record of the re-read tables that has
+-- no edge any more is removed (strategy replace_or_remove). Spark rebuilds it in full.
+{{ config(post_hook='{{ stitched_node_customers_snapshot() }}', **replace_or_remove_config('source_record_key')) }}
+
+{%- if execute and is_incremental() and not stitched_node_customers_exist() -%}
+    {{ exceptions.raise_compiler_error(this ~ " has no node customers snapshot (it was built before it was incremental): rebuild it once with --full-refresh") }}
+{%- endif -%}
+{%- set web_day = "case when source_system = 'web_analytics' and source_table = 'events' then event_extract_date end" -%}
+{%- set app_day = "case when source_system = 'app_analytics' and source_table = 'events' then event_extract_date end" -%}
+{%- set send_day = "case when source_system = 'messaging' and source_table = 'sends' then event_extract_date end" -%}
+{%- set re_read_events -%}
+    (
+        (source_system = 'web_analytics' and source_table = 'events' and {{ lookback_window_filter('event_extract_date', web_day) }})
+        or (source_system = 'app_analytics' and source_table = 'events' and {{ lookback_window_filter('event_extract_date', app_day) }})
+        or (source_system = 'messaging' and source_table = 'sends' and {{ lookback_window_filter('event_extract_date', send_day) }})
+    )
+{%- endset -%}
+{%- set stored_re_read_events -%}
+    (
+        (stored.source_system = 'web_analytics' and stored.source_table = 'events' and {{ lookback_window_filter('stored.event_extract_date', web_day) }})
+        or (stored.source_system = 'app_analytics' and stored.source_table = 'events' and {{ lookback_window_filter('stored.event_extract_date', app_day) }})
+        or (stored.source_system = 'messaging' and stored.source_table = 'sends' and {{ lookback_window_filter('stored.event_extract_date', send_day) }})
+    )
+{%- endset -%}
 
 with
-
-edges as (
-    select source_system, source_table, source_record_id, node_a, node_b from {{ ref('int_identity_edges') }}
-),
 
 resolved as (
     select node_id, identifier_type, component_id, customer_id from {{ ref('int_identity_components_resolved') }}
@@ -37,12 +64,116 @@ customers as (
         on resolved.component_id = components_with_identifier.component_id
 ),
 
+{% if is_incremental() %}
+
+stored_node_customers as (
+    select node_id, customer_id from {{ stitched_node_customers_relation() }}
+),
+
+changed_nodes as (
+
+    select coalesce(customers.node_id, stored_node_customers.node_id) as node_id
+    from customers
+    full outer join stored_node_customers
+        on customers.node_id = stored_node_customers.node_id
+    where
+        customers.node_id is null
+        or stored_node_customers.node_id is null
+        or customers.customer_id != stored_node_customers.customer_id
+
+),
+
+stored as (
+
+    -- the stored records of the tables and days int_identity_edges may have replaced
+    select source_record_key, source_system, source_table, source_record_id, event_extract_date
+    from {{ this }} as stored
+    where stored.event_extract_date is null or {{ stored_re_read_events }}
+
+),
+
+re_read_edges as (
+
+    -- the edges int_identity_edges may have replaced since this table was built
+    select source_system, source_table, source_record_id
+    from {{ ref('int_identity_edges') }}
+    where
+        event_extract_date is null
+        or {{ re_read_events }}
+
+),
+
+changed_node_edges as (
+
+    select all_edges.source_system, all_edges.source_table, all_edges.source_record_id
+    from {{ ref('int_identity_edges') }} as all_edges
+    inner join changed_nodes
+        on all_edges.node_a = changed_nodes.node_id
+
+    union all
+
+    select all_edges.source_system, all_edges.source_table, all_edges.source_record_id
+    from {{ ref('int_identity_edges') }} as all_edges
+    inner join changed_nodes
+        on all_edges.node_b = changed_nodes.node_id
+
+),
+
+mapped_records as (
+
+    select source_system, source_table, source_record_id from re_read_edges
+    union
+    select source_system, source_table, source_record_id from changed_node_edges
+
+),
+
+edges as (
+
+    select
+        all_edges.source_system,
+        all_edges.source_table,
+        all_edges.source_record_id,
+        all_edges.event_extract_date,
+        all_edges.node_a,
+        all_edges.node_b
+    from {{ ref('int_identity_edges') }} as all_edges
+    inner join mapped_records
+        on
+            all_edges.source_system = mapped_records.source_system
+            and all_edges.source_table = mapped_records.source_table
+            and all_edges.source_record_id = mapped_records.source_record_id
+
+),
+
+removed as (
+
+    -- of those, the records without any edge now
+    select stored.source_record_key
+    from stored
+    left join {{ ref('int_identity_edges') }} as all_edges
+        on
+            stored.source_system = all_edges.source_system
+            and stored.source_table = all_edges.source_table
+            and stored.source_record_id = all_edges.source_record_id
+    where all_edges.source_record_id is null
+
+),
+
+{% else %}
+
+edges as (
+    select source_system, source_table, source_record_id, event_extract_date, node_a, node_b from {{ ref('int_identity_edges') }}
+),
+
+{% endif %}
+
 edge_customers as (
 
     select
         edges.source_system,
         edges.source_table,
         edges.source_record_id,
+        edges.event_extract_date,
         customers_a.customer_id as customer_a,
         customers_b.customer_id as customer_b
     from edges
@@ -59,6 +190,7 @@ by_record as (
         source_system,
         source_table,
         source_record_id,
+        max(event_extract_date) as event_extract_date,
         count(*) as edge_count,
         min(
             case
@@ -132,6 +264,7 @@ stitched as (
         by_record.source_system,
         by_record.source_table,
         by_record.source_record_id,
+        by_record.event_extract_date,
         by_record.customer_id,
         coalesce(multi_edge_counts.customer_count, by_record.one_edge_customer_count) as customer_count
     from by_record
@@ -148,6 +281,23 @@ select
     source_system,
     source_table,
     source_record_id,
+    event_extract_date,
     customer_id,
-    customer_count
+    customer_count{% if is_incremental() %},
+    false as is_removed{% endif %}
 from stitched
+{% if is_incremental() %}
+
+union all
+
+select
+    source_record_key,
+    cast(null as {{ dbt.type_string() }}) as source_system,
+    cast(null as {{ dbt.type_string() }}) as source_table,
+    cast(null as {{ dbt.type_string() }}) as source_record_id,
+    cast(null as date) as event_extract_date,
+    cast(null as {{ dbt.type_string() }}) as customer_id,
+    cast(null as bigint) as customer_count,
+    true as is_removed
+from removed
+{% endif %}

@@ -1,0 +1,93 @@
+{#
+    Custom incremental strategy `replace_or_remove` (DuckDB), for a model whose
+    incremental batch holds, per key, either the key's new row or a tombstone
+    (`is_removed` true): every key of the batch is deleted from the target,
+    then the batch's rows that are not tombstones are inserted. A key that
+    must disappear (a node no edge touches any more) is thus removed, which
+    delete+insert cannot do. `is_removed` exists in the batch only: the
+    insert copies the target's columns. The model sets
+    on_schema_change='ignore' (its batch has one column more than its table).
+#}
+{% macro get_incremental_replace_or_remove_sql(arg_dict) %}
+    {%- set target = arg_dict['target_relation'] -%}
+    {%- set batch = arg_dict['temp_relation'] -%}
+    {%- set key = arg_dict['unique_key'] -%}
+    {%- set columns = arg_dict['dest_columns'] | map(attribute='name') | join(', ') -%}
+    delete from {{ target }}
+    where {{ key }} in (select {{ key }} from {{ batch }});
+
+    insert into {{ target }} ({{ columns }})
+    select {{ columns }}
+    from {{ batch }}
+    where not is_removed
+{% endmacro %}
+
+
+{#
+    The config of a model kept up to date with `replace_or_remove` on DuckDB.
+    Spark (parquet tables, no row deletes) rebuilds the model in full as a
+    table: the same rows, at the cost of a full run.
+#}
+{% macro replace_or_remove_config(unique_key) %}
+    {{ return(adapter.dispatch('replace_or_remove_config', 'omnichannel')(unique_key)) }}
+{% endmacro %}
+
+{% macro default__replace_or_remove_config(unique_key) %}
+    {{ return({
+        'materialized': 'incremental',
+        'incremental_strategy': 'replace_or_remove',
+        'unique_key': unique_key,
+        'on_schema_change': 'ignore',
+    }) }}
+{% endmacro %}
+
+{% macro spark__replace_or_remove_config(unique_key) %}
+    {{ return({'materialized': 'table'}) }}
+{% endmacro %}
+
+
+{#
+    int_source_records_stitched: the customer of every node as this run used it,
+    kept in `<model>__node_customers` (post-hook) so that the next incremental
+    run maps again the records of the nodes whose customer changed since. A
+    node's customer is its component's customer when the component holds an
+    identifier (not only references). Spark rebuilds the model in full and
+    keeps nothing.
+#}
+{% macro stitched_node_customers_snapshot() %}
+    {{ return(adapter.dispatch('stitched_node_customers_snapshot', 'omnichannel')()) }}
+{% endmacro %}
+
+{% macro default__stitched_node_customers_snapshot() %}
+    {{ return('') }}
+{% endmacro %}
+
+{% macro duckdb__stitched_node_customers_snapshot() %}
+    create or replace table {{ stitched_node_customers_relation() }} as
+    with
+    resolved as (
+        select node_id, identifier_type, component_id, customer_id from {{ ref('int_identity_components_resolved') }}
+    ),
+    components_with_identifier as (
+        select component_id
+        from resolved
+        where identifier_type != 'ref'
+        group by component_id
+    )
+    select
+        resolved.node_id,
+        resolved.customer_id
+    from resolved
+    inner join components_with_identifier
+        on resolved.component_id = components_with_identifier.component_id
+{% endmacro %}
+
+{% macro stitched_node_customers_relation() %}
+    {{ return(api.Relation.create(database=this.database, schema=this.schema, identifier=this.identifier ~ '__node_customers', type='table')) }}
+{% endmacro %}
+
+{% macro stitched_node_customers_exist() %}
+    {%- set relation = adapter.get_relation(database=this.database, schema=this.schema, identifier=this.identifier ~ '__node_customers') -%}
+    {{ return(relation is not none) }}
+{% endmacro %}
+
