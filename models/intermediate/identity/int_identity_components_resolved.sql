@@ -3,7 +3,7 @@
 -- connected_components macro).
 -- Incremental (DuckDB): every node keeps the signature of its trusted edges (how many edge ends
 -- it has, a self-edge counted once, and the sum of the hashes of the nodes at their other end:
--- a multiset of neighbours, so any edge gained or lost changes it but for a 64-bit hash
+-- a multiset of neighbours, so any edge gained or lost changes it but for a 60-bit hash
 -- collision). A node whose signature differs from the stored one gained or lost an edge; a
 -- node that is new or gone is changed too. The components of the changed nodes are affected:
 -- their nodes and the new ones form a closed subgraph (an edge of an affected node either
