@@ -256,7 +256,8 @@ def render_markdown(results: dict[str, Any], plot_name: str, notes: str = "") ->
             f" temporary storage peak {spill['temp_peak_bytes'] / 1024**2:,.0f} MiB"
             f" (spilled: {'yes' if spill['spilled'] else 'no'}), DuckDB memory peak"
             f" {spill['duckdb_memory_peak_bytes'] / 1024**2:,.0f} MiB, {spill['seconds']:.1f} s"
-            f" against {spill['unconstrained_seconds']:.1f} s unconstrained; same result as unconstrained:"
+            f" against {spill['unconstrained_seconds']:.1f} s unconstrained"
+            f" (`memory_limit = '{spill.get('reference_limit', 'the run limit')}'`); same result as unconstrained:"
             f" **{'yes' if spill['result_equal_to_unconstrained'] else 'no'}**.",
         ]
     top = scales[-1]

@@ -298,6 +298,7 @@ select count(*) as row_count, sum(position * (n % 7)) as checksum from ordered
 class SpillProof:
     query: str
     limit: str
+    reference_limit: str
     completed: bool
     temp_peak_bytes: int
     result_equal_to_unconstrained: bool
@@ -325,6 +326,7 @@ def prove_spill(
     return SpillProof(
         query=query,
         limit=low_limit,
+        reference_limit=high_limit,
         completed=measured.ok,
         temp_peak_bytes=int(low["duckdb_temp_peak_bytes"]),
         result_equal_to_unconstrained=low["rows"] == high["rows"],
