@@ -1,5 +1,5 @@
 {#
-    A 60-bit number hashed from a node id (the first 15 hex digits of its md5), as
+    A 60-bit number hashed from a node id (the first 15 hex digits of its dbt.hash, an md5), as
     decimal(38,0) so that a sum of many of them cannot overflow: the neighbours'
     hash sum in a node's edge signature (int_identity_components_resolved). The
     same number on every engine, so the column compares equal across engines.
@@ -9,9 +9,9 @@
 {% endmacro %}
 
 {% macro default__identity_neighbour_hash(expression) -%}
-    cast(cast(conv(substr(md5({{ expression }}), 1, 15), 16, 10) as bigint) as decimal(38, 0))
+    cast(cast(conv(substr({{ dbt.hash(expression) }}, 1, 15), 16, 10) as bigint) as decimal(38, 0))
 {%- endmacro %}
 
 {% macro duckdb__identity_neighbour_hash(expression) -%}
-    cast(cast(concat('0x', substr(md5({{ expression }}), 1, 15)) as bigint) as decimal(38, 0))
+    cast(cast(concat('0x', substr({{ dbt.hash(expression) }}, 1, 15)) as bigint) as decimal(38, 0))
 {%- endmacro %}
