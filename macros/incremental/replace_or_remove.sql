@@ -64,22 +64,7 @@
 
 {% macro duckdb__stitched_node_customers_snapshot() %}
     create or replace table {{ stitched_node_customers_relation() }} as
-    with
-    resolved as (
-        select node_id, identifier_type, component_id, customer_id from {{ ref('int_identity_components_resolved') }}
-    ),
-    components_with_identifier as (
-        select component_id
-        from resolved
-        where identifier_type != 'ref'
-        group by component_id
-    )
-    select
-        resolved.node_id,
-        resolved.customer_id
-    from resolved
-    inner join components_with_identifier
-        on resolved.component_id = components_with_identifier.component_id
+    {{ identity_node_customers() }}
 {% endmacro %}
 
 {% macro stitched_node_customers_relation() %}

@@ -40,28 +40,10 @@
 
 with
 
-resolved as (
-    select node_id, identifier_type, component_id, customer_id from {{ ref('int_identity_components_resolved') }}
-),
-
-components_with_identifier as (
-
-    -- a component of references only (an anonymous order named by a ticket from a junk
-    -- address) holds no person
-    select component_id
-    from resolved
-    where identifier_type != 'ref'
-    group by component_id
-
-),
-
+-- the customer of every node whose component holds an identifier (macro identity_node_customers,
+-- shared with the post-hook's snapshot)
 customers as (
-    select
-        resolved.node_id,
-        resolved.customer_id
-    from resolved
-    inner join components_with_identifier
-        on resolved.component_id = components_with_identifier.component_id
+    {{ identity_node_customers() }}
 ),
 
 {% if is_incremental() %}
