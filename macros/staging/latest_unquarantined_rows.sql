@@ -19,35 +19,44 @@
     rows read with the same key, with the `duplicate_rank` column. Portable: a ranked
     subquery, no QUALIFY.
     `rank_on_keys`: the rank is worked out on a narrow projection (the raw row id and the
-    ranking columns: a second scan of the verdicts that reads those columns only) and
-    joined back by raw_row_id. For a wide table (web and app events, 20+ columns) that
-    costs a third less CPU than sorting the wide rows in the window; for a narrow one the
-    second scan and the join cost what they save (bench/notes.md, stop 18).
+    ranking columns: a second scan of the verdicts that reads those columns only); the
+    raw rows outranked by another of their key (rank > 1: re-sent rows, about 1%) are
+    removed from the wide rows by an anti-join on raw_row_id (never null), so the join's
+    hash table holds the few outranked ids, not one per row. For a wide table (web and app
+    events, 20+ columns) that costs a third less CPU than sorting the wide rows in the
+    window; for a narrow one the second scan and the join cost what they save
+    (bench/notes.md, stop 18 and stop 20).
 #}
 {% macro latest_unquarantined_rows(verdicts, key_columns, row_filter='1 = 1', rank_on_keys=false) -%}
     {%- if rank_on_keys %}
     select
         read_rows.*,
-        ranked_keys.duplicate_rank
+        cast(1 as bigint) as duplicate_rank
     from (
 
         select * from {{ verdicts }}
         where {{ row_filter }}
 
     ) as read_rows
-    inner join (
+    left join (
 
-        select
-            raw_row_id,
-            {{ duplicate_rank(key_columns) }} as duplicate_rank
-        from {{ verdicts }}
-        where {{ row_filter }}
+        select raw_row_id
+        from (
 
-    ) as ranked_keys
-        on read_rows.raw_row_id = ranked_keys.raw_row_id
+            select
+                raw_row_id,
+                {{ duplicate_rank(key_columns) }} as duplicate_rank
+            from {{ verdicts }}
+            where {{ row_filter }}
+
+        ) as ranked_keys
+        where duplicate_rank > 1
+
+    ) as outranked
+        on read_rows.raw_row_id = outranked.raw_row_id
     where
         read_rows.quarantine_reason is null
-        and ranked_keys.duplicate_rank = 1
+        and outranked.raw_row_id is null
     {%- else %}
     select * from (
 
