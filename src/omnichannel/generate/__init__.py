@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import pickle
 import shutil
 import time
@@ -20,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from omnichannel.generate.forked import ForkedStep
+from omnichannel.generate.forked import ForkedStep, fork_child
 from omnichannel.generate.memory import heap_for_large_arrays, release_free_memory
 from omnichannel.generate.schema import TABLES
 from omnichannel.generate.stopwatch import Stopwatch
@@ -126,6 +127,20 @@ def _write_other_extracts(
             progress.advance(task)
     clock.lap("write other extracts")
     return rows, [truth_step, identifiable_step]
+
+
+def _files_in_writing_order(out: Path, calendar: np.ndarray) -> list[str]:
+    """Every file of the world, the web and app events' first (their child writes them
+    from the start), then by table and day."""
+    from omnichannel.generate.writer import partition_path
+
+    first = ("web_analytics.events", "app_analytics.events")
+    tables = sorted(TABLES, key=lambda t: t.qualified_name not in first)
+    return [
+        partition_path(out, table, None if table.partition == "snapshot" else day)
+        for table in tables
+        for day in ([None] if table.partition == "snapshot" else calendar)
+    ]
 
 
 def _record_keys(extracts: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -270,11 +285,16 @@ def generate_world(
     from rich.progress import Progress
 
     from omnichannel.generate.event_extracts import session_text, written_events
-    from omnichannel.generate.event_process import EventWriter
+    from omnichannel.generate.event_process import EventWriter, fork_available
     from omnichannel.generate.extracts import build_extracts
     from omnichannel.generate.truth import RecordsFile
     from omnichannel.generate.world import simulate
-    from omnichannel.generate.writer import expected_paths, partition_path, remove_stale_files
+    from omnichannel.generate.writer import (
+        create_empty_files,
+        expected_paths,
+        partition_path,
+        remove_stale_files,
+    )
 
     if days < 1 or scale <= 0:
         raise ValueError("days must be >= 1 and scale > 0")
@@ -291,6 +311,14 @@ def generate_world(
         shutil.rmtree(truth)
     truth.mkdir(parents=True)
     by_name = {t.qualified_name: t for t in TABLES}
+    calendar = np.datetime64(start.isoformat(), "D") + np.arange(days)
+    # a new folder's ~12,400 partition folders and files are created by a child while the
+    # world is simulated on one core (the writers then only truncate and fill them)
+    files_pid = (
+        fork_child(lambda: create_empty_files(_files_in_writing_order(out, calendar)))
+        if not earlier_world and fork_available()
+        else None
+    )
     steps = ["simulate", "extracts", "truth", "mess", *[t.qualified_name for t in TABLES]]
     events = EventWriter(truth)
     with heap_for_large_arrays(), Progress(disable=not show_progress, transient=True) as progress:
@@ -298,7 +326,6 @@ def generate_world(
         world = simulate(scale, days, start, seed)
         clock.lap("simulate")
         progress.advance(task)
-        calendar = np.datetime64(start.isoformat(), "D") + np.arange(days)
         records = RecordsFile(truth / "source_records.parquet", world.people["person_id"])
         st = session_text(world)
         world.tables["_session_text"] = st  # type: ignore[assignment]
@@ -340,6 +367,8 @@ def generate_world(
             events.stop()
             for step in truth_steps:
                 step.stop()
+            if files_pid is not None:  # short-lived: it ends long before the writing does
+                os.waitpid(files_pid, 0)
         records.close()
         if earlier_world:
             remove_stale_files(out, expected_paths(out, TABLES, calendar))
