@@ -193,7 +193,7 @@ def _write_truth(world, extracts: dict[str, pd.DataFrame], truth: Path, clock) -
     order frame the identifiable records need, then the planted attribution over true
     people (it needs the truth's orders, not the identifiable records; handed over in
     scratch files while the identifiable records' graph is built)."""
-    from omnichannel.generate.attribution_truth import true_people_attribution
+    from omnichannel.generate.attribution_truth import attribution_inputs, true_people_attribution
     from omnichannel.generate.truth import compute_truth
 
     truth_tables = compute_truth(world, extracts)
@@ -207,10 +207,12 @@ def _write_truth(world, extracts: dict[str, pd.DataFrame], truth: Path, clock) -
             for name in ("orders", "sessions")
         ]
         clock.lap("truth")
-        attribution = true_people_attribution(
-            world, extracts["app_analytics.geofence_visits"], orders
-        )
-        _hand_over(attribution, truth, "attribution")
+        # the touches and conversions first: the identifiable records' child runs the
+        # customers' variant on them while this one runs the true people's
+        inputs = attribution_inputs(world, extracts["app_analytics.geofence_visits"], orders)
+        _hand_over(inputs, truth, "attribution_inputs")
+        clock.lap("attribution_inputs")
+        _hand_over(true_people_attribution(inputs), truth, "attribution")
         for future in written:
             future.result()
     del truth_tables
@@ -228,7 +230,7 @@ def _write_identifiable(
     identity-dependent KPIs over customers (their headline; the truth's value over true
     people kept under `true_people`). The record graph does not need the truth; the KPIs
     wait for the truth step's hand-over files."""
-    from omnichannel.generate.attribution_truth import add_attribution_kpis
+    from omnichannel.generate.attribution_truth import add_attribution_kpis, customer_attribution
     from omnichannel.generate.linkable import (
         EXTRACTS_READ,
         WORLD_TABLES_READ,
@@ -258,15 +260,19 @@ def _write_identifiable(
         )
         clock.lap("identifiable records: KPIs")
         # the planted attribution shares, over customers and true people (attribution_truth.py)
+        inputs = _take_over(truth, "attribution_inputs")
+        clock.lap("identifiable records: wait for the attribution inputs")
+        customers = customer_attribution(inputs, identifiable)
+        clock.lap("identifiable records: attribution over customers")
         true_people = _take_over(truth, "attribution")
         clock.lap("identifiable records: wait for the attribution over true people")
-        add_attribution_kpis(true_people, identifiable, kpis).to_parquet(
+        add_attribution_kpis(inputs, true_people, customers, kpis).to_parquet(
             truth / "attribution_touches.parquet", index=False
         )
         written.result()
-    del identifiable, true_people
+    del identifiable, true_people, customers, inputs
     (truth / "kpis.json").write_text(json.dumps(kpis, indent=2, sort_keys=True))
-    clock.lap("identifiable records: attribution over customers")
+    clock.lap("identifiable records: attribution rows and kpis.json")
 
 
 def generate_world(
