@@ -61,10 +61,13 @@ def true_touches(world: World, geofence_visits: pd.DataFrame) -> pd.DataFrame:
 
 
 def _object_text(touches: pd.DataFrame) -> pd.DataFrame:
-    """`touch_records` with the text columns the runs read as object arrays."""
+    """`touch_records` with the short-list text columns the runs read as object arrays
+    (each made from its few distinct values: no Python string per row); `touch_type` and
+    `touch_id` stay Arrow-backed (`_touch_rows` takes them with Arrow)."""
     touches = touches.copy(deep=False)
-    for column in ("touch_type", "touch_id", "attribution_channel", "identity_table"):
-        touches[column] = touches[column].astype(object)
+    for column in ("attribution_channel", "identity_table"):
+        code, distinct = pd.factorize(touches[column])
+        touches[column] = np.asarray(distinct, dtype=object)[code]
     return touches
 
 
@@ -86,7 +89,7 @@ def touch_records(world: World, geofence_visits: pd.DataFrame) -> pd.DataFrame:
     all_visitors = visitor_ids(sessions, people) if session_text is None else session_text.visitor
     visitor = all_visitors.take(pa.array(rows))
     is_click = paid[rows] & is_web[rows]
-    touch_id = text.as_numpy(
+    touch_id = text.column(
         pc.if_else(
             pa.array(is_click),
             text.ids("GCL", sessions["session_number"].to_numpy()[rows], 9),
@@ -111,16 +114,16 @@ def touch_records(world: World, geofence_visits: pd.DataFrame) -> pd.DataFrame:
     clicks = engagements[engagements["type"].to_numpy() == "click"]
     number = clicks["message_number"].to_numpy()
     channel = sends["channel"].to_numpy()[number]
-    message = text.as_numpy(message_ids(number))
+    message = message_ids(number)
     message_touches = pd.DataFrame(
         {
             "person_index": sends["person"].to_numpy()[number],
             "touch_type": np.where(channel == "sms", "sms_click", "email_click"),
-            "touch_id": message + "-click",
+            "touch_id": text.column(text.join(message, "-click")),
             "attribution_channel": np.where(channel == "sms", "SMS", "Email"),
             "touched_at": clicks["at"].to_numpy().astype("datetime64[s]"),
             "identity_table": "messaging.sends",
-            "identity_key": text.column(text.strings(message)),
+            "identity_key": text.column(message),
         }
     )
 
@@ -622,14 +625,21 @@ def _touch_rows(
     has = attributed["touch_index"].to_numpy() >= 0
     ti = np.maximum(attributed["touch_index"].to_numpy(), 0)
     oi = attributed["order_index"].to_numpy()
+
+    def taken(values, index: np.ndarray, valid: np.ndarray | None = None):
+        # the str column pandas would make of values[index] (null where not valid), taken
+        # in Arrow: no Python string per row
+        valid = np.ones(len(index), dtype=bool) if valid is None else valid
+        return text.column(text.take(text.strings(values), index, valid))
+
     return pd.DataFrame(
         {
             "variant": variant,
-            "source_system": conversions["source_system"].to_numpy()[oi],
-            "order_ref": conversions["order_id"].to_numpy()[oi],
-            "touch_type": np.where(has, touches["touch_type"].to_numpy()[ti], None),
-            "touch_id": np.where(has, touches["touch_id"].to_numpy()[ti], None),
-            "attribution_channel": attributed["attribution_channel"].to_numpy(),
+            "source_system": taken(conversions["source_system"], oi),
+            "order_ref": taken(conversions["order_id"], oi),
+            "touch_type": taken(touches["touch_type"], ti, has),
+            "touch_id": taken(touches["touch_id"], ti, has),
+            "attribution_channel": attributed["attribution_channel"].array,
             "touched_at": np.where(
                 has, touches["touched_at"].to_numpy()[ti], np.datetime64("NaT")
             ).astype("datetime64[s]"),
