@@ -14,8 +14,9 @@ import os
 import pickle
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -127,6 +128,22 @@ def _write_other_extracts(
             progress.advance(task)
     clock.lap("write other extracts")
     return rows, [truth_step, identifiable_step]
+
+
+@contextmanager
+def _files_created_ahead(out: Path, calendar: np.ndarray, fork: bool) -> Iterator[None]:
+    """Create the world's files (empty) in a child while the body runs (`fork`), and
+    collect the child at the end (it ends within seconds, long before the writing does)."""
+    from omnichannel.generate.writer import create_empty_files
+
+    if not fork:
+        yield
+        return
+    pid = fork_child(lambda: create_empty_files(_files_in_writing_order(out, calendar)))
+    try:
+        yield
+    finally:
+        os.waitpid(pid, 0)
 
 
 def _files_in_writing_order(out: Path, calendar: np.ndarray) -> list[str]:
@@ -295,12 +312,7 @@ def generate_world(
     from omnichannel.generate.extracts import build_extracts
     from omnichannel.generate.truth import RecordsFile
     from omnichannel.generate.world import simulate
-    from omnichannel.generate.writer import (
-        create_empty_files,
-        expected_paths,
-        partition_path,
-        remove_stale_files,
-    )
+    from omnichannel.generate.writer import expected_paths, partition_path, remove_stale_files
 
     if days < 1 or scale <= 0:
         raise ValueError("days must be >= 1 and scale > 0")
@@ -318,16 +330,15 @@ def generate_world(
     truth.mkdir(parents=True)
     by_name = {t.qualified_name: t for t in TABLES}
     calendar = np.datetime64(start.isoformat(), "D") + np.arange(days)
-    # a new folder's ~12,400 partition folders and files are created by a child while the
-    # world is simulated on one core (the writers then only truncate and fill them)
-    files_pid = (
-        fork_child(lambda: create_empty_files(_files_in_writing_order(out, calendar)))
-        if not earlier_world and fork_available()
-        else None
-    )
     steps = ["simulate", "extracts", "truth", "mess", *[t.qualified_name for t in TABLES]]
     events = EventWriter(truth)
-    with heap_for_large_arrays(), Progress(disable=not show_progress, transient=True) as progress:
+    with (
+        # a new folder's ~12,400 partition folders and files are created by a child while
+        # the world is simulated on one core (the writers then only truncate and fill them)
+        _files_created_ahead(out, calendar, not earlier_world and fork_available()),
+        heap_for_large_arrays(),
+        Progress(disable=not show_progress, transient=True) as progress,
+    ):
         task = progress.add_task("generating", total=len(steps))
         world = simulate(scale, days, start, seed)
         clock.lap("simulate")
@@ -373,8 +384,6 @@ def generate_world(
             events.stop()
             for step in truth_steps:
                 step.stop()
-            if files_pid is not None:  # short-lived: it ends long before the writing does
-                os.waitpid(files_pid, 0)
         records.close()
         if earlier_world:
             remove_stale_files(out, expected_paths(out, TABLES, calendar))
