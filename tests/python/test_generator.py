@@ -291,3 +291,49 @@ def test_a_store_return_dated_after_the_period_is_not_in_the_truth():
     )
     kept = delivered_store_returns(returns, np.datetime64("2026-01-02"))
     assert kept["return_id"].tolist() == ["RT-1", "RT-2"]
+
+
+def test_berlin_local_text_equals_strftime_across_the_clock_changes():
+    """The app events' local-time defect text, built in Arrow, is strftime's (with a colon
+    in the offset), also on both sides of the 2025 clock changes (01:00 UTC)."""
+    from omnichannel.generate.event_extracts import berlin_text
+
+    at = np.array(
+        [
+            "2025-01-01T00:00:00",
+            "2025-03-30T00:59:59",
+            "2025-03-30T01:00:00",
+            "2025-07-01T22:30:05",
+            "2025-10-26T00:59:59",
+            "2025-10-26T01:00:00",
+            "2025-12-31T23:30:00",
+        ],
+        dtype="datetime64[s]",
+    )
+    assert berlin_text(at).to_pylist() == [
+        "2025-01-01T01:00:00+01:00",
+        "2025-03-30T01:59:59+01:00",
+        "2025-03-30T03:00:00+02:00",
+        "2025-07-02T00:30:05+02:00",
+        "2025-10-26T02:59:59+02:00",
+        "2025-10-26T02:00:00+01:00",
+        "2026-01-01T00:30:00+01:00",
+    ]
+    utc = pd.DatetimeIndex(at).tz_localize("UTC").tz_convert("Europe/Berlin")
+    expected = pd.Series(utc.strftime("%Y-%m-%dT%H:%M:%S%z"))
+    expected = expected.str.replace(r"(\d{2})(\d{2})$", r"\1:\2", regex=True)
+    assert berlin_text(at).to_pylist() == expected.tolist()
+
+
+def test_files_created_ahead_are_empty_and_a_written_file_is_left_as_it_is(tmp_path):
+    """The child that creates a new world's files while it is simulated never truncates a
+    file a writer got to first."""
+    from omnichannel.generate.writer import create_empty_files
+
+    written = tmp_path / "a" / "date=2025-01-01" / "part-0.parquet"
+    written.parent.mkdir(parents=True)
+    written.write_bytes(b"written first")
+    ahead = tmp_path / "a" / "date=2025-01-02" / "part-0.parquet"
+    create_empty_files([str(written), str(ahead)])
+    assert written.read_bytes() == b"written first"
+    assert ahead.read_bytes() == b""

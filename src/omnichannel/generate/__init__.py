@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import pickle
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from omnichannel.generate.forked import ForkedStep
+from omnichannel.generate.forked import ForkedStep, fork_child
 from omnichannel.generate.memory import heap_for_large_arrays, release_free_memory
 from omnichannel.generate.schema import TABLES
 from omnichannel.generate.stopwatch import Stopwatch
@@ -128,6 +130,36 @@ def _write_other_extracts(
     return rows, [truth_step, identifiable_step]
 
 
+@contextmanager
+def _files_created_ahead(out: Path, calendar: np.ndarray, fork: bool) -> Iterator[None]:
+    """Create the world's files (empty) in a child while the body runs (`fork`), and
+    collect the child at the end (it ends within seconds, long before the writing does)."""
+    from omnichannel.generate.writer import create_empty_files
+
+    if not fork:
+        yield
+        return
+    pid = fork_child(lambda: create_empty_files(_files_in_writing_order(out, calendar)))
+    try:
+        yield
+    finally:
+        os.waitpid(pid, 0)
+
+
+def _files_in_writing_order(out: Path, calendar: np.ndarray) -> list[str]:
+    """Every file of the world, the web and app events' first (their child writes them
+    from the start), then by table and day."""
+    from omnichannel.generate.writer import partition_path
+
+    first = ("web_analytics.events", "app_analytics.events")
+    tables = sorted(TABLES, key=lambda t: t.qualified_name not in first)
+    return [
+        partition_path(out, table, None if table.partition == "snapshot" else day)
+        for table in tables
+        for day in ([None] if table.partition == "snapshot" else calendar)
+    ]
+
+
 def _record_keys(extracts: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Per extract, the columns `truth.source_records` reads (its key and `_person`), as they
     are now: text as Arrow (immutable; most keys already are, without a copy), persons
@@ -178,7 +210,7 @@ def _write_truth(world, extracts: dict[str, pd.DataFrame], truth: Path, clock) -
     order frame the identifiable records need, then the planted attribution over true
     people (it needs the truth's orders, not the identifiable records; handed over in
     scratch files while the identifiable records' graph is built)."""
-    from omnichannel.generate.attribution_truth import true_people_attribution
+    from omnichannel.generate.attribution_truth import attribution_inputs, true_people_attribution
     from omnichannel.generate.truth import compute_truth
 
     truth_tables = compute_truth(world, extracts)
@@ -192,10 +224,12 @@ def _write_truth(world, extracts: dict[str, pd.DataFrame], truth: Path, clock) -
             for name in ("orders", "sessions")
         ]
         clock.lap("truth")
-        attribution = true_people_attribution(
-            world, extracts["app_analytics.geofence_visits"], orders
-        )
-        _hand_over(attribution, truth, "attribution")
+        # the touches and conversions first: the identifiable records' child runs the
+        # customers' variant on them while this one runs the true people's
+        inputs = attribution_inputs(world, extracts["app_analytics.geofence_visits"], orders)
+        _hand_over(inputs, truth, "attribution_inputs")
+        clock.lap("attribution_inputs")
+        _hand_over(true_people_attribution(inputs), truth, "attribution")
         for future in written:
             future.result()
     del truth_tables
@@ -213,7 +247,7 @@ def _write_identifiable(
     identity-dependent KPIs over customers (their headline; the truth's value over true
     people kept under `true_people`). The record graph does not need the truth; the KPIs
     wait for the truth step's hand-over files."""
-    from omnichannel.generate.attribution_truth import add_attribution_kpis
+    from omnichannel.generate.attribution_truth import add_attribution_kpis, customer_attribution
     from omnichannel.generate.linkable import (
         EXTRACTS_READ,
         WORLD_TABLES_READ,
@@ -243,15 +277,19 @@ def _write_identifiable(
         )
         clock.lap("identifiable records: KPIs")
         # the planted attribution shares, over customers and true people (attribution_truth.py)
+        inputs = _take_over(truth, "attribution_inputs")
+        clock.lap("identifiable records: wait for the attribution inputs")
+        customers = customer_attribution(inputs, identifiable)
+        clock.lap("identifiable records: attribution over customers")
         true_people = _take_over(truth, "attribution")
         clock.lap("identifiable records: wait for the attribution over true people")
-        add_attribution_kpis(true_people, identifiable, kpis).to_parquet(
+        add_attribution_kpis(inputs, true_people, customers, kpis).to_parquet(
             truth / "attribution_touches.parquet", index=False
         )
         written.result()
-    del identifiable, true_people
+    del identifiable, true_people, customers, inputs
     (truth / "kpis.json").write_text(json.dumps(kpis, indent=2, sort_keys=True))
-    clock.lap("identifiable records: attribution over customers")
+    clock.lap("identifiable records: attribution rows and kpis.json")
 
 
 def generate_world(
@@ -270,7 +308,7 @@ def generate_world(
     from rich.progress import Progress
 
     from omnichannel.generate.event_extracts import session_text, written_events
-    from omnichannel.generate.event_process import EventWriter
+    from omnichannel.generate.event_process import EventWriter, fork_available
     from omnichannel.generate.extracts import build_extracts
     from omnichannel.generate.truth import RecordsFile
     from omnichannel.generate.world import simulate
@@ -291,14 +329,20 @@ def generate_world(
         shutil.rmtree(truth)
     truth.mkdir(parents=True)
     by_name = {t.qualified_name: t for t in TABLES}
+    calendar = np.datetime64(start.isoformat(), "D") + np.arange(days)
     steps = ["simulate", "extracts", "truth", "mess", *[t.qualified_name for t in TABLES]]
     events = EventWriter(truth)
-    with heap_for_large_arrays(), Progress(disable=not show_progress, transient=True) as progress:
+    with (
+        # a new folder's ~12,400 partition folders and files are created by a child while
+        # the world is simulated on one core (the writers then only truncate and fill them)
+        _files_created_ahead(out, calendar, not earlier_world and fork_available()),
+        heap_for_large_arrays(),
+        Progress(disable=not show_progress, transient=True) as progress,
+    ):
         task = progress.add_task("generating", total=len(steps))
         world = simulate(scale, days, start, seed)
         clock.lap("simulate")
         progress.advance(task)
-        calendar = np.datetime64(start.isoformat(), "D") + np.arange(days)
         records = RecordsFile(truth / "source_records.parquet", world.people["person_id"])
         st = session_text(world)
         world.tables["_session_text"] = st  # type: ignore[assignment]

@@ -61,10 +61,13 @@ def true_touches(world: World, geofence_visits: pd.DataFrame) -> pd.DataFrame:
 
 
 def _object_text(touches: pd.DataFrame) -> pd.DataFrame:
-    """`touch_records` with the text columns the runs read as object arrays."""
+    """`touch_records` with the short-list text columns the runs read as object arrays
+    (each made from its few distinct values: no Python string per row); `touch_type` and
+    `touch_id` stay Arrow-backed (`_touch_rows` takes them with Arrow)."""
     touches = touches.copy(deep=False)
-    for column in ("touch_type", "touch_id", "attribution_channel", "identity_table"):
-        touches[column] = touches[column].astype(object)
+    for column in ("attribution_channel", "identity_table"):
+        code, distinct = pd.factorize(touches[column])
+        touches[column] = np.asarray(distinct, dtype=object)[code]
     return touches
 
 
@@ -86,7 +89,7 @@ def touch_records(world: World, geofence_visits: pd.DataFrame) -> pd.DataFrame:
     all_visitors = visitor_ids(sessions, people) if session_text is None else session_text.visitor
     visitor = all_visitors.take(pa.array(rows))
     is_click = paid[rows] & is_web[rows]
-    touch_id = text.as_numpy(
+    touch_id = text.column(
         pc.if_else(
             pa.array(is_click),
             text.ids("GCL", sessions["session_number"].to_numpy()[rows], 9),
@@ -111,16 +114,16 @@ def touch_records(world: World, geofence_visits: pd.DataFrame) -> pd.DataFrame:
     clicks = engagements[engagements["type"].to_numpy() == "click"]
     number = clicks["message_number"].to_numpy()
     channel = sends["channel"].to_numpy()[number]
-    message = text.as_numpy(message_ids(number))
+    message = message_ids(number)
     message_touches = pd.DataFrame(
         {
             "person_index": sends["person"].to_numpy()[number],
             "touch_type": np.where(channel == "sms", "sms_click", "email_click"),
-            "touch_id": message + "-click",
+            "touch_id": text.column(text.join(message, "-click")),
             "attribution_channel": np.where(channel == "sms", "SMS", "Email"),
             "touched_at": clicks["at"].to_numpy().astype("datetime64[s]"),
             "identity_table": "messaging.sends",
-            "identity_key": text.column(text.strings(message)),
+            "identity_key": text.column(message),
         }
     )
 
@@ -437,17 +440,35 @@ CUSTOMER_DEFINITION = (
 
 
 @dataclass
+class AttributionInputs:
+    """What both variants read: the touches, the conversions (the truth's non-cancelled
+    orders) and the channels. The truth's child makes them and hands them (pickled) to the
+    identifiable records' child, which runs the customers' variant while the truth's child
+    runs the true people's (`true_people_attribution`)."""
+
+    touches: pd.DataFrame  # touch_records (text Arrow-backed: cheap to pickle)
+    conversions: pd.DataFrame
+    channels: list[str]
+
+
+@dataclass
 class TruePeopleAttribution:
     """The attribution over TRUE people, which needs the truth's orders but not the
     identifiable records: the truth's child makes it while the identifiable records' graph
     is built, and hands it (pickled) to `add_attribution_kpis`."""
 
-    touches: pd.DataFrame  # touch_records (text Arrow-backed: cheap to pickle)
-    conversions: pd.DataFrame
-    channels: list[str]
     effects: pd.DataFrame  # Markov removal effects over true people, per channel
     shares: dict[str, dict[str, dict]]  # model -> channel -> ratio over true people
     rows: pd.DataFrame  # the true_people rows of attribution_touches.parquet
+
+
+@dataclass
+class CustomerAttribution:
+    """The attribution over customers (the identity components of linkable.py)."""
+
+    attributed: pd.DataFrame  # (conversion, touch) rows with the cents of every model
+    effects: pd.DataFrame  # Markov removal effects over customers, per channel
+    rows: pd.DataFrame  # the customer rows of attribution_touches.parquet
 
 
 def _conversions(orders: pd.DataFrame) -> pd.DataFrame:
@@ -470,42 +491,43 @@ def _indexed(touches: pd.DataFrame) -> pd.DataFrame:
     return touches
 
 
-def true_people_attribution(
+def attribution_inputs(
     world: World, geofence_visits: pd.DataFrame, orders: pd.DataFrame
-) -> TruePeopleAttribution:
-    """The `true_people` variant of the planted attribution (`orders`: the truth's order
-    frame; `geofence_visits`: the extract, which the defects leave as it is)."""
+) -> AttributionInputs:
+    """The touches and conversions of both variants (`orders`: the truth's order frame;
+    `geofence_visits`: the extract, which the defects leave as it is)."""
     records = touch_records(world, geofence_visits)
-    touches = _indexed(records)
-    conversions = _conversions(orders)
-    channels = sorted(set(touches["attribution_channel"]))
+    return AttributionInputs(
+        touches=records,
+        conversions=_conversions(orders),
+        channels=sorted(set(records["attribution_channel"].astype(object))),
+    )
+
+
+def true_people_attribution(inputs: AttributionInputs) -> TruePeopleAttribution:
+    """The `true_people` variant of the planted attribution."""
+    touches = _indexed(inputs.touches)
+    conversions = inputs.conversions
+    channels = inputs.channels
     found, effects = _run(
         conversions, touches, "person_index", np.unique(touches["person_index"]), channels
     )
     total_cents = int(conversions["net_cents"].sum())
     return TruePeopleAttribution(
-        touches=records,
-        conversions=conversions,
-        channels=channels,
         effects=effects,
         shares=_shares(found, [*channels, UNATTRIBUTED], total_cents, TRUE_DEFINITION),
         rows=_touch_rows(TRUE_PEOPLE, found, conversions, touches),
     )
 
 
-def add_attribution_kpis(
-    true_people: TruePeopleAttribution, identifiable: pd.DataFrame, kpis: dict
-) -> pd.DataFrame:
-    """Plant `attribution_share_by_channel` (model -> channel -> ratio over customers, with
-    `true_people`) and `attribution_markov_removal_effect` (channel -> effect, the same) in
-    `kpis`; return the (conversion, touch) rows of both variants (`customer`, `true_people`)
-    for attribution_touches.parquet.
-
-    `true_people`: `true_people_attribution` of the truth's orders; `identifiable`:
-    identifiable_records (linkable.py)."""
-    touches = _indexed(true_people.touches)
-    conversions = true_people.conversions
-    total_cents = int(conversions["net_cents"].sum())
+def customer_attribution(
+    inputs: AttributionInputs, identifiable: pd.DataFrame
+) -> CustomerAttribution:
+    """The customers' variant (the headline): each conversion credited to the touches whose
+    record lies in the order's identity component. `identifiable`: identifiable_records
+    (linkable.py)."""
+    touches = _indexed(inputs.touches)
+    conversions = inputs.conversions.copy()
 
     # the identity components of the truth (linkable.py): orders, messages, geofence visits,
     # and the cookie or device of every session and ad click
@@ -531,11 +553,28 @@ def add_attribution_kpis(
         ].to_numpy()
     )
     customers = customers[customers >= 0]
+    known, effects = _run(conversions, touches, "component", customers, inputs.channels)
+    return CustomerAttribution(
+        attributed=known,
+        effects=effects,
+        rows=_touch_rows("customer", known, conversions, touches),
+    )
 
-    channels = true_people.channels
-    known, known_effects = _run(conversions, touches, "component", customers, channels)
+
+def add_attribution_kpis(
+    inputs: AttributionInputs,
+    true_people: TruePeopleAttribution,
+    customers: CustomerAttribution,
+    kpis: dict,
+) -> pd.DataFrame:
+    """Plant `attribution_share_by_channel` (model -> channel -> ratio over customers, with
+    `true_people`) and `attribution_markov_removal_effect` (channel -> effect, the same) in
+    `kpis`; return the (conversion, touch) rows of both variants (`customer`, `true_people`)
+    for attribution_touches.parquet."""
+    total_cents = int(inputs.conversions["net_cents"].sum())
+    channels = inputs.channels
     listed = [*channels, UNATTRIBUTED]
-    planted = _shares(known, listed, total_cents, CUSTOMER_DEFINITION)
+    planted = _shares(customers.attributed, listed, total_cents, CUSTOMER_DEFINITION)
     for model, per in true_people.shares.items():
         for channel, ratio in per.items():
             planted[model][channel][TRUE_PEOPLE] = {
@@ -566,7 +605,7 @@ def add_attribution_kpis(
         plant_customer_headline(
             kpi,
             effect(
-                known_effects,
+                customers.effects,
                 channel,
                 "1 - P(conversion without the channel) / P(conversion), Markov chain of the "
                 "customers' collapsed channel paths (converting, and not: per linkable component "
@@ -576,10 +615,7 @@ def add_attribution_kpis(
         )
         kpis["attribution_markov_removal_effect"][channel] = kpi
 
-    return pd.concat(
-        [_touch_rows("customer", known, conversions, touches), true_people.rows],
-        ignore_index=True,
-    )
+    return pd.concat([customers.rows, true_people.rows], ignore_index=True)
 
 
 def _touch_rows(
@@ -589,14 +625,21 @@ def _touch_rows(
     has = attributed["touch_index"].to_numpy() >= 0
     ti = np.maximum(attributed["touch_index"].to_numpy(), 0)
     oi = attributed["order_index"].to_numpy()
+
+    def taken(values, index: np.ndarray, valid: np.ndarray | None = None):
+        # the str column pandas would make of values[index] (null where not valid), taken
+        # in Arrow: no Python string per row
+        valid = np.ones(len(index), dtype=bool) if valid is None else valid
+        return text.column(text.take(text.strings(values), index, valid))
+
     return pd.DataFrame(
         {
             "variant": variant,
-            "source_system": conversions["source_system"].to_numpy()[oi],
-            "order_ref": conversions["order_id"].to_numpy()[oi],
-            "touch_type": np.where(has, touches["touch_type"].to_numpy()[ti], None),
-            "touch_id": np.where(has, touches["touch_id"].to_numpy()[ti], None),
-            "attribution_channel": attributed["attribution_channel"].to_numpy(),
+            "source_system": taken(conversions["source_system"], oi),
+            "order_ref": taken(conversions["order_id"], oi),
+            "touch_type": taken(touches["touch_type"], ti, has),
+            "touch_id": taken(touches["touch_id"], ti, has),
+            "attribution_channel": attributed["attribution_channel"].array,
             "touched_at": np.where(
                 has, touches["touched_at"].to_numpy()[ti], np.datetime64("NaT")
             ).astype("datetime64[s]"),

@@ -144,6 +144,24 @@ def expected_paths(out: Path, tables: list[RawTable], days: np.ndarray) -> set[s
     }
 
 
+def create_empty_files(paths: list[str]) -> None:
+    """Create each file (empty) and its folder, in this order, leaving any that exists as it is.
+
+    Run by a child process while the world is simulated (one core is idle then): creating
+    a folder and an inode costs ext4 about ten times as much as truncating an existing
+    file, and a world is ~12,400 of each. The writers open the files with "wb" later
+    (same bytes); one that gets there first simply creates the file itself.
+    """
+    made: set[str] = set()
+    flags = os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC
+    for path in paths:
+        folder = os.path.dirname(path)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        os.close(os.open(path, flags, 0o666))
+
+
 def remove_stale_files(out: Path, keep: set[str]) -> int:
     """Delete every file under `out` that is not in `keep` (and folders left empty).
 
