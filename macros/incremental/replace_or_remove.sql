@@ -7,6 +7,9 @@
     delete+insert cannot do. `is_removed` exists in the batch only: the
     insert copies the target's columns. The model sets
     on_schema_change='ignore' (its batch has one column more than its table).
+    A model with a contract (on_schema_change must be 'fail') marks its
+    tombstones in a column of its own instead: config `replace_or_remove_kept`
+    is the predicate of the batch rows to insert (default `not is_removed`).
 #}
 {% macro get_incremental_replace_or_remove_sql(arg_dict) %}
     {%- set target = arg_dict['target_relation'] -%}
@@ -19,7 +22,7 @@
     insert into {{ target }} ({{ columns }})
     select {{ columns }}
     from {{ batch }}
-    where not is_removed
+    where {{ config.get('replace_or_remove_kept', 'not is_removed') }}
 {% endmacro %}
 
 
@@ -28,19 +31,28 @@
     Spark (parquet tables, no row deletes) rebuilds the model in full as a
     table: the same rows, at the cost of a full run.
 #}
-{% macro replace_or_remove_config(unique_key) %}
-    {{ return(adapter.dispatch('replace_or_remove_config', 'omnichannel')(unique_key)) }}
+{% macro replace_or_remove_config(unique_key, kept=none) %}
+    {{ return(adapter.dispatch('replace_or_remove_config', 'omnichannel')(unique_key, kept)) }}
 {% endmacro %}
 
-{% macro default__replace_or_remove_config(unique_key) %}
+{% macro default__replace_or_remove_config(unique_key, kept=none) %}
+    {%- if kept is none -%}
+        {{ return({
+            'materialized': 'incremental',
+            'incremental_strategy': 'replace_or_remove',
+            'unique_key': unique_key,
+            'on_schema_change': 'ignore',
+        }) }}
+    {%- endif -%}
     {{ return({
         'materialized': 'incremental',
         'incremental_strategy': 'replace_or_remove',
         'unique_key': unique_key,
-        'on_schema_change': 'ignore',
+        'replace_or_remove_kept': kept,
+        'on_schema_change': 'fail',
     }) }}
 {% endmacro %}
 
-{% macro spark__replace_or_remove_config(unique_key) %}
+{% macro spark__replace_or_remove_config(unique_key, kept=none) %}
     {{ return({'materialized': 'table'}) }}
 {% endmacro %}

@@ -12,6 +12,15 @@
 -- A conversion without a touch has one `unattributed` row per model. Money is split in cents by
 -- largest remainder, so that for every model a conversion's attributed net sales and CM2 add up
 -- to its own to the cent.
+-- Incremental (DuckDB): a conversion's rows depend on its own touches, but for `markov`, whose
+-- removal effects are worked out over every path (they move with every new day). A run compares
+-- every conversion's touches (and their campaign's platform, order, date, net sales and CM2)
+-- with its stored `first_touch` rows (one per touch, or the `unattributed` row): a conversion
+-- that is new, gone or different is changed, and its rows of every model are restated (its
+-- stored rows removed, strategy replace_or_remove); the `markov` rows of every conversion are
+-- restated on every run. The rows thus equal a full refresh's. A tombstone is a row whose
+-- attribution_model is null (the contract forbids a column more). Spark rebuilds it in full.
+{{ config(**replace_or_remove_config('attribution_key', kept='attribution_model is not null')) }}
 
 {%- set half_life_days = 7 %}
 {%- set models = ['first_touch', 'last_non_direct', 'linear', 'time_decay', 'position_based', 'markov'] %}
@@ -53,6 +62,111 @@ attribution_models as (
     {%- endif %}
     {%- endfor %}
 ),
+
+{% if is_incremental() %}
+
+-- what the stored first_touch rows say of every conversion's touches, worked out again from the
+-- current touches with the casts of the final select
+current_touches as (
+
+    select
+        conversion_touches.order_key,
+        cast(coalesce(conversion_touches.touchpoint_key, 'unattributed') as {{ dbt.type_string() }}) as touch_id,
+        cast(conversion_touches.order_channel as {{ dbt.type_string() }}) as order_channel,
+        cast(conversion_touches.order_date as date) as order_date,
+        cast(conversion_touches.touchpoint_type as {{ dbt.type_string() }}) as touchpoint_type,
+        cast(conversion_touches.attribution_channel as {{ dbt.type_string() }}) as attribution_channel,
+        cast(conversion_touches.campaign_id as {{ dbt.type_string() }}) as campaign_id,
+        cast(campaigns.platform as {{ dbt.type_string() }}) as ad_platform,
+        conversion_touches.touched_at,
+        cast(conversion_touches.touch_position as integer) as touch_position,
+        cast(conversion_touches.path_length as integer) as path_length,
+        cast(conversion_touches.seconds_before_conversion / cast(86400 as double) as double) as days_before_conversion,
+        cast(conversion_touches.net_sales_amount_eur as decimal(18, 2)) as conversion_net_sales_amount_eur,
+        cast(round(conversion_touches.net_sales_amount_eur * 100) as bigint) as net_sales_cents,
+        cast(round(conversion_touches.cm2_amount_eur * 100) as bigint) as cm2_cents
+    from conversion_touches
+    left join campaigns
+        on conversion_touches.campaign_id = campaigns.campaign_id
+
+),
+
+stored_touches as (
+
+    select
+        order_key,
+        coalesce(touchpoint_key, 'unattributed') as touch_id,
+        order_channel,
+        order_date,
+        touchpoint_type,
+        attribution_channel,
+        campaign_id,
+        ad_platform,
+        touched_at,
+        touch_position,
+        path_length,
+        days_before_conversion,
+        conversion_net_sales_amount_eur
+    from {{ this }}
+    where attribution_model = 'first_touch'
+
+),
+
+-- first_touch gives a conversion's whole net sales and CM2 (in cents) to its first touch
+stored_totals as (
+
+    select
+        order_key,
+        sum(cast(round(attributed_net_sales_amount_eur * 100) as bigint)) as net_sales_cents,
+        sum(cast(round(attributed_cm2_amount_eur * 100) as bigint)) as cm2_cents
+    from {{ this }}
+    where attribution_model = 'first_touch'
+    group by order_key
+
+),
+
+current_totals as (
+    select order_key, max(net_sales_cents) as net_sales_cents, max(cm2_cents) as cm2_cents
+    from current_touches
+    group by order_key
+),
+
+changed_orders as {{ cte_materialized() }} (
+
+    select coalesce(current_touches.order_key, stored_touches.order_key) as order_key
+    from current_touches
+    full outer join stored_touches
+        on
+            current_touches.order_key = stored_touches.order_key
+            and current_touches.touch_id = stored_touches.touch_id
+    where
+        current_touches.order_key is null
+        or stored_touches.order_key is null
+        or current_touches.order_channel is distinct from stored_touches.order_channel
+        or current_touches.order_date is distinct from stored_touches.order_date
+        or current_touches.touchpoint_type is distinct from stored_touches.touchpoint_type
+        or current_touches.attribution_channel is distinct from stored_touches.attribution_channel
+        or current_touches.campaign_id is distinct from stored_touches.campaign_id
+        or current_touches.ad_platform is distinct from stored_touches.ad_platform
+        or current_touches.touched_at is distinct from stored_touches.touched_at
+        or current_touches.touch_position is distinct from stored_touches.touch_position
+        or current_touches.path_length is distinct from stored_touches.path_length
+        or current_touches.days_before_conversion is distinct from stored_touches.days_before_conversion
+        or current_touches.conversion_net_sales_amount_eur is distinct from stored_touches.conversion_net_sales_amount_eur
+
+    union
+
+    select current_totals.order_key
+    from current_totals
+    inner join stored_totals
+        on current_totals.order_key = stored_totals.order_key
+    where
+        current_totals.net_sales_cents is distinct from stored_totals.net_sales_cents
+        or current_totals.cm2_cents is distinct from stored_totals.cm2_cents
+
+),
+
+{% endif %}
 
 -- per conversion and channel: how many of its touches are of the channel, and its effect
 path_channels as (
@@ -148,6 +262,11 @@ weighted as (
         end as attribution_weight
     from with_decay_total
     cross join attribution_models
+    {%- if is_incremental() %}
+    where
+        attribution_models.attribution_model = 'markov'
+        or with_decay_total.order_key in (select changed_orders.order_key from changed_orders)
+    {%- endif %}
 
 ),
 
@@ -233,3 +352,32 @@ select
 from ranked
 left join campaigns
     on ranked.campaign_id = campaigns.campaign_id
+{%- if is_incremental() %}
+
+union all
+
+-- every stored row of a changed conversion is removed, unless restated above
+select
+    stored.attribution_key,
+    cast(null as {{ dbt.type_string() }}) as order_key,
+    cast(null as {{ dbt.type_string() }}) as order_channel,
+    cast(null as date) as order_date,
+    cast(null as {{ dbt.type_string() }}) as attribution_model,
+    cast(null as {{ dbt.type_string() }}) as touchpoint_key,
+    cast(null as {{ dbt.type_string() }}) as touchpoint_type,
+    cast(null as {{ dbt.type_string() }}) as attribution_channel,
+    cast(null as {{ dbt.type_string() }}) as campaign_id,
+    cast(null as {{ dbt.type_string() }}) as ad_platform,
+    cast(null as {{ dbt.type_timestamp() }}) as touched_at,
+    cast(null as integer) as touch_position,
+    cast(null as integer) as path_length,
+    cast(null as double) as days_before_conversion,
+    cast(null as boolean) as is_unattributed,
+    cast(null as double) as attribution_weight,
+    cast(null as decimal(18, 2)) as conversion_net_sales_amount_eur,
+    cast(null as decimal(18, 2)) as attributed_net_sales_amount_eur,
+    cast(null as decimal(18, 2)) as attributed_cm2_amount_eur
+from {{ this }} as stored
+inner join changed_orders
+    on stored.order_key = changed_orders.order_key
+{%- endif %}

@@ -50,7 +50,9 @@ attributed as (
             when campaigns.campaign_id is null then '(none)'
             else campaigns.campaign_id
         end as campaign_id,
-        sum(attributions.attribution_weight) as attributed_conversions,
+        -- fixed-point sum: the same to the last bit whatever the order of fct_attribution's rows
+        -- (an incremental run appends its restated rows, a full refresh writes them in its order)
+        {{ order_independent_sum('attributions.attribution_weight') }} as attributed_conversions,
         sum(attributions.attributed_net_sales_amount_eur) as attributed_net_sales_amount_eur,
         sum(attributions.attributed_cm2_amount_eur) as attributed_cm2_amount_eur
     from attributions
