@@ -11,10 +11,6 @@ import omnichannel.forecast as demand_forecast
 def model(dbt, session):
     dbt.config(materialized="table")
     horizon = int(dbt.config.get("forecast_horizon_weeks") or 8)
-    # scheduling only, nothing is read: the two forecasts run one after the other on one
-    # dbt thread. Side by side they held both threads while their fits took turns on the
-    # GIL (one core), and the event-grain chain (identity edges, sessions) waited for them.
-    dbt.ref("int_demand_forecasts_backtested")
     history = dbt.ref("int_demand_weeks_summed").df()
     history = history[["week_start_date", "sku", "location_id", "channel", "units_sold"]]
     # refit only when the selling series' history changed (a week closed, a late correction):
