@@ -142,17 +142,17 @@ changed_orders as {{ cte_materialized() }} (
     where
         current_touches.order_key is null
         or stored_touches.order_key is null
-        or current_touches.order_channel is distinct from stored_touches.order_channel
-        or current_touches.order_date is distinct from stored_touches.order_date
-        or current_touches.touchpoint_type is distinct from stored_touches.touchpoint_type
-        or current_touches.attribution_channel is distinct from stored_touches.attribution_channel
-        or current_touches.campaign_id is distinct from stored_touches.campaign_id
-        or current_touches.ad_platform is distinct from stored_touches.ad_platform
-        or current_touches.touched_at is distinct from stored_touches.touched_at
-        or current_touches.touch_position is distinct from stored_touches.touch_position
-        or current_touches.path_length is distinct from stored_touches.path_length
-        or current_touches.days_before_conversion is distinct from stored_touches.days_before_conversion
-        or current_touches.conversion_net_sales_amount_eur is distinct from stored_touches.conversion_net_sales_amount_eur
+        or current_touches.order_channel is distinct from (stored_touches.order_channel)
+        or current_touches.order_date is distinct from (stored_touches.order_date)
+        or current_touches.touchpoint_type is distinct from (stored_touches.touchpoint_type)
+        or current_touches.attribution_channel is distinct from (stored_touches.attribution_channel)
+        or current_touches.campaign_id is distinct from (stored_touches.campaign_id)
+        or current_touches.ad_platform is distinct from (stored_touches.ad_platform)
+        or current_touches.touched_at is distinct from (stored_touches.touched_at)
+        or current_touches.touch_position is distinct from (stored_touches.touch_position)
+        or current_touches.path_length is distinct from (stored_touches.path_length)
+        or current_touches.days_before_conversion is distinct from (stored_touches.days_before_conversion)
+        or current_touches.conversion_net_sales_amount_eur is distinct from (stored_touches.conversion_net_sales_amount_eur)
 
     union
 
@@ -161,8 +161,8 @@ changed_orders as {{ cte_materialized() }} (
     inner join stored_totals
         on current_totals.order_key = stored_totals.order_key
     where
-        current_totals.net_sales_cents is distinct from stored_totals.net_sales_cents
-        or current_totals.cm2_cents is distinct from stored_totals.cm2_cents
+        current_totals.net_sales_cents is distinct from (stored_totals.net_sales_cents)
+        or current_totals.cm2_cents is distinct from (stored_totals.cm2_cents)
 
 ),
 
