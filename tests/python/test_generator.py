@@ -296,7 +296,7 @@ def test_a_store_return_dated_after_the_period_is_not_in_the_truth():
 def test_berlin_local_text_equals_strftime_across_the_clock_changes():
     """The app events' local-time defect text, built in Arrow, is strftime's (with a colon
     in the offset), also on both sides of the 2025 clock changes (01:00 UTC)."""
-    from omnichannel.generate.event_extracts import berlin_text
+    from omnichannel.generate.text import iso_local
 
     at = np.array(
         [
@@ -310,7 +310,7 @@ def test_berlin_local_text_equals_strftime_across_the_clock_changes():
         ],
         dtype="datetime64[s]",
     )
-    assert berlin_text(at).to_pylist() == [
+    assert iso_local(at, "Europe/Berlin").to_pylist() == [
         "2025-01-01T01:00:00+01:00",
         "2025-03-30T01:59:59+01:00",
         "2025-03-30T03:00:00+02:00",
@@ -322,7 +322,7 @@ def test_berlin_local_text_equals_strftime_across_the_clock_changes():
     utc = pd.DatetimeIndex(at).tz_localize("UTC").tz_convert("Europe/Berlin")
     expected = pd.Series(utc.strftime("%Y-%m-%dT%H:%M:%S%z"))
     expected = expected.str.replace(r"(\d{2})(\d{2})$", r"\1:\2", regex=True)
-    assert berlin_text(at).to_pylist() == expected.tolist()
+    assert iso_local(at, "Europe/Berlin").to_pylist() == expected.tolist()
 
 
 def test_files_created_ahead_are_empty_and_a_written_file_is_left_as_it_is(tmp_path):

@@ -224,7 +224,7 @@ def plan_event_defects(
         duplicate[picked] = True
         record_defects(defects, "duplicate_row", name, text.as_numpy(text.ids(prefix, picked, 10)))
     local_positions = app[sample_positions(rng, len(app), 0.05)]
-    local = berlin_text(events["at"].to_numpy()[local_positions])
+    local = text.iso_local(events["at"].to_numpy()[local_positions], "Europe/Berlin")
     record_defects(
         defects,
         "local_timestamp",
@@ -242,27 +242,6 @@ def plan_event_defects(
     )
     plan = EventDefects(duplicate, missing_key, local_positions, local)
     return plan, pd.concat(defects, ignore_index=True)
-
-
-def berlin_text(at: np.ndarray) -> pa.Array:
-    """UTC instants as Berlin wall-clock text with the offset, 'YYYY-MM-DDTHH:MM:SS+HH:MM'
-    (strftime's '%Y-%m-%dT%H:%M:%S%z' with a colon in the offset), built in Arrow: the
-    offset of each instant from the time zone database, the text from the local time."""
-    utc = pd.DatetimeIndex(np.asarray(at).astype("datetime64[s]")).tz_localize("UTC")
-    local = utc.tz_convert("Europe/Berlin").tz_localize(None).to_numpy().astype("datetime64[s]")
-    offset = (local - utc.tz_localize(None).to_numpy().astype("datetime64[s]")).astype(np.int64)
-    magnitude = np.abs(offset)
-
-    def two_digits(values: np.ndarray) -> pa.Array:
-        return pc.utf8_lpad(pc.cast(pa.array(values), pa.string()), width=2, padding="0")
-
-    return text.join(
-        pc.replace_substring(text.local_text(local), " ", "T", max_replacements=1),
-        pc.if_else(pa.array(offset < 0), "-", "+"),
-        two_digits(magnitude // 3600),
-        ":",
-        two_digits(magnitude % 3600 // 60),
-    )
 
 
 @dataclass

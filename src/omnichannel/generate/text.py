@@ -54,6 +54,28 @@ def local_text(at: np.ndarray) -> pa.Array:
     return pc.cast(_seconds(at), pa.string())
 
 
+def iso_local(at: np.ndarray, zone: str) -> pa.Array:
+    """UTC instants as wall-clock text of the time `zone` with its offset,
+    'YYYY-MM-DDTHH:MM:SS+HH:MM' (strftime's '%Y-%m-%dT%H:%M:%S%z' with a colon in the
+    offset), built in Arrow: the offset of each instant from the time zone database, the
+    text from the local time."""
+    utc = pd.DatetimeIndex(np.asarray(at).astype("datetime64[s]")).tz_localize("UTC")
+    local = utc.tz_convert(zone).tz_localize(None).to_numpy().astype("datetime64[s]")
+    offset = (local - utc.tz_localize(None).to_numpy().astype("datetime64[s]")).astype(np.int64)
+    magnitude = np.abs(offset)
+
+    def two_digits(values: np.ndarray) -> pa.Array:
+        return pc.utf8_lpad(pc.cast(pa.array(values), pa.string()), width=2, padding="0")
+
+    return join(
+        pc.replace_substring(local_text(local), " ", "T", max_replacements=1),
+        pc.if_else(pa.array(offset < 0), "-", "+"),
+        two_digits(magnitude // 3600),
+        ":",
+        two_digits(magnitude % 3600 // 60),
+    )
+
+
 def day_text(days: np.ndarray) -> pa.Array:
     """datetime64[D] -> 'YYYY-MM-DD'."""
     return pc.cast(pa.array(np.asarray(days).astype("datetime64[D]")), pa.string())
