@@ -54,7 +54,7 @@ identified_customers as (
 -- the customer of each session, on the narrow columns the numbering needs: the windows below
 -- sort these only, and the wide columns (landing page, campaign) are joined back by session_key
 -- (sorting every column twice did not fit a 2.5 GB memory_limit at scale 10, bench/notes.md)
-sessions_with_customer as {% if is_incremental() %}{{ cte_materialized() }} {% endif %}(
+sessions_with_customer as (
 
     select
         sessions.session_key,
@@ -91,17 +91,21 @@ stored as (
     from {{ this }}
 ),
 
--- sessions new, gone, moved in time or to another customer, or of a day sessionized re-read
+-- sessions new, gone, moved in time or to another customer, or of a day sessionized re-read:
+-- the only read of sessions_with_customer (the stitched map); the numbering below works on the
+-- stored rows with these changes applied
 changed as {{ cte_materialized() }} (
 
     select
-        stored.session_key as stored_session_key,
+        coalesce(sessions_with_customer.session_key, stored.session_key) as session_key,
         sessions_with_customer.session_key is null as is_gone,
         sessions_with_customer.platform,
         sessions_with_customer.visitor_id,
+        sessions_with_customer.session_start_at,
         sessions_with_customer.customer_id,
         stored.platform as stored_platform,
         stored.visitor_id as stored_visitor_id,
+        stored.session_start_at as stored_session_start_at,
         stored.customer_id as stored_customer_id
     from sessions_with_customer
     full outer join stored
@@ -115,93 +119,178 @@ changed as {{ cte_materialized() }} (
 
 ),
 
-changed_visitors as (
-    select platform, visitor_id from changed where platform is not null
-    union
-    select stored_platform, stored_visitor_id from changed where stored_platform is not null
+-- every current session on the narrow columns: the stored ones with the changes applied
+current_sessions as (
+
+    select
+        stored.session_key,
+        stored.platform,
+        stored.visitor_id,
+        stored.session_start_at,
+        stored.customer_id
+    from stored
+    left join changed
+        on stored.session_key = changed.session_key
+    where changed.session_key is null
+
+    union all
+
+    select
+        session_key,
+        platform,
+        visitor_id,
+        session_start_at,
+        customer_id
+    from changed
+    where not is_gone
+
 ),
 
-changed_partitions as (
-    select coalesce(customer_id, {{ dbt.concat(["platform", "':'", "visitor_id"]) }}) as partition_key
-    from changed
-    where platform is not null
-    union
-    select coalesce(stored_customer_id, {{ dbt.concat(["stored_platform", "':'", "stored_visitor_id"]) }})
-    from changed
-    where stored_platform is not null
+-- a changed visitor's or customer's sessions before its earliest changed session keep their
+-- place (the same sessions, stored with their numbers); those from it on are numbered again,
+-- after the count of those before it. Today's sessions of a returning customer are thus
+-- numbered without sorting the customer's whole history.
+visitor_cuts as (
+
+    select
+        platform,
+        visitor_id,
+        min(session_start_at) as cut_at
+    from (
+        select platform, visitor_id, session_start_at from changed where not is_gone
+        union all
+        select stored_platform, stored_visitor_id, stored_session_start_at
+        from changed
+        where stored_platform is not null
+    ) as changed_visits
+    group by platform, visitor_id
+
+),
+
+visitor_sessions as (
+
+    select
+        current_sessions.session_key,
+        current_sessions.platform,
+        current_sessions.visitor_id,
+        current_sessions.session_start_at,
+        current_sessions.session_start_at >= visitor_cuts.cut_at as is_renumbered
+    from current_sessions
+    inner join visitor_cuts
+        on
+            current_sessions.platform = visitor_cuts.platform
+            and current_sessions.visitor_id = visitor_cuts.visitor_id
+
+),
+
+visitor_bases as (
+    select platform, visitor_id, count(*) as sessions_before
+    from visitor_sessions
+    where not is_renumbered
+    group by platform, visitor_id
 ),
 
 visitor_numbered as (
 
     select
-        session_key,
-        row_number() over (
-            partition by platform, visitor_id
-            order by session_start_at asc nulls last, session_key asc nulls last
+        visitor_sessions.session_key,
+        coalesce(visitor_bases.sessions_before, 0) + row_number() over (
+            partition by visitor_sessions.platform, visitor_sessions.visitor_id
+            order by visitor_sessions.session_start_at asc nulls last, visitor_sessions.session_key asc nulls last
         ) as session_number
+    from visitor_sessions
+    left join visitor_bases
+        on
+            visitor_sessions.platform = visitor_bases.platform
+            and visitor_sessions.visitor_id = visitor_bases.visitor_id
+    where visitor_sessions.is_renumbered
+
+),
+
+partition_cuts as (
+
+    select
+        partition_key,
+        min(session_start_at) as cut_at
     from (
         select
-            sessions_with_customer.session_key,
-            sessions_with_customer.platform,
-            sessions_with_customer.visitor_id,
-            sessions_with_customer.session_start_at
-        from sessions_with_customer
-        inner join changed_visitors
-            on
-                sessions_with_customer.platform = changed_visitors.platform
-                and sessions_with_customer.visitor_id = changed_visitors.visitor_id
-    ) as visitor_sessions
+            coalesce(customer_id, {{ dbt.concat(["platform", "':'", "visitor_id"]) }}) as partition_key,
+            session_start_at
+        from changed
+        where not is_gone
+        union all
+        select
+            coalesce(stored_customer_id, {{ dbt.concat(["stored_platform", "':'", "stored_visitor_id"]) }}),
+            stored_session_start_at
+        from changed
+        where stored_platform is not null
+    ) as changed_partition_sessions
+    group by partition_key
 
+),
+
+partition_sessions as (
+
+    select
+        current_sessions.session_key,
+        current_sessions.customer_id,
+        current_sessions.session_start_at,
+        partition_cuts.partition_key,
+        current_sessions.session_start_at >= partition_cuts.cut_at as is_renumbered
+    from current_sessions
+    inner join partition_cuts
+        on
+            coalesce(
+                current_sessions.customer_id,
+                {{ dbt.concat(["current_sessions.platform", "':'", "current_sessions.visitor_id"]) }}
+            ) = partition_cuts.partition_key
+
+),
+
+partition_bases as (
+    select partition_key, count(*) as sessions_before
+    from partition_sessions
+    where not is_renumbered
+    group by partition_key
 ),
 
 customer_numbered as (
 
     select
-        session_key,
-        row_number() over (
-            partition by partition_key
-            order by session_start_at asc nulls last, session_key asc nulls last
+        partition_sessions.session_key,
+        partition_sessions.customer_id,
+        coalesce(partition_bases.sessions_before, 0) + row_number() over (
+            partition by partition_sessions.partition_key
+            order by partition_sessions.session_start_at asc nulls last, partition_sessions.session_key asc nulls last
         ) as customer_session_number
-    from (
-        select
-            sessions_with_customer.session_key,
-            sessions_with_customer.session_start_at,
-            changed_partitions.partition_key
-        from sessions_with_customer
-        inner join changed_partitions
-            on
-                coalesce(
-                    sessions_with_customer.customer_id,
-                    {{ dbt.concat(["sessions_with_customer.platform", "':'", "sessions_with_customer.visitor_id"]) }}
-                ) = changed_partitions.partition_key
-    ) as partition_sessions
+    from partition_sessions
+    left join partition_bases
+        on partition_sessions.partition_key = partition_bases.partition_key
+    where partition_sessions.is_renumbered
 
 ),
 
 -- every session of a changed visitor or customer: the window of an untouched partition keeps
--- its stored number (such a session is not changed, so it is stored)
+-- its stored number (such a session is not changed, so it is stored with its current customer)
 numbered as (
 
     select
-        sessions_with_customer.session_key,
-        sessions_with_customer.customer_id,
+        coalesce(visitor_numbered.session_key, customer_numbered.session_key) as session_key,
+        coalesce(customer_numbered.customer_id, stored.customer_id) as customer_id,
         coalesce(visitor_numbered.session_number, stored.session_number) as session_number,
         coalesce(
             customer_numbered.customer_session_number, stored.customer_session_number
         ) as customer_session_number
-    from sessions_with_customer
-    left join visitor_numbered
-        on sessions_with_customer.session_key = visitor_numbered.session_key
-    left join customer_numbered
-        on sessions_with_customer.session_key = customer_numbered.session_key
+    from visitor_numbered
+    full outer join customer_numbered
+        on visitor_numbered.session_key = customer_numbered.session_key
     left join stored
-        on sessions_with_customer.session_key = stored.session_key
-    where visitor_numbered.session_key is not null or customer_numbered.session_key is not null
+        on coalesce(visitor_numbered.session_key, customer_numbered.session_key) = stored.session_key
 
 ),
 
 removed as (
-    select stored_session_key as session_key from changed where is_gone
+    select session_key from changed where is_gone
 ),
 
 {% else %}
