@@ -75,9 +75,7 @@ sessions_with_customer as (
 
 {% if is_incremental() %}
 {#- the first session_date int_sessions_sessionized may have rewritten since this table was built -#}
-{%- set re_read_start_sql -%}
-    select {{ dbt.dateadd('day', -var('lookback_days'), 'max(session_date)') }} from {{ this }}
-{%- endset %}
+{%- set re_read_start_sql = 'select ' ~ dbt.dateadd('day', -var('lookback_days'), 'max(session_date)') ~ ' from ' ~ this %}
 
 stored as (
     select
