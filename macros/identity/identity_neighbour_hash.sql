@@ -31,7 +31,8 @@
 {%- endmacro %}
 
 {% macro duckdb__identity_hash_number(hash_expression) -%}
-    cast(cast(concat('0x', substr({{ hash_expression }}, 1, 15)) as bigint) as decimal(38, 0))
+    {#- `||`, not concat(): a null hash gives null, not '0x' -#}
+    cast(cast('0x' || substr({{ hash_expression }}, 1, 15) as bigint) as decimal(38, 0))
 {%- endmacro %}
 
 
