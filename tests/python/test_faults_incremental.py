@@ -58,6 +58,8 @@ RESENT_EVENT_ID = "WE-RESENT-NEXT-DAY"
 SHARED_PHONE_FROM, JUNK_FROM = day(2), day(12)  # a phone of three buyers, of a fourth on day 12
 SHARED_PHONE = "+49 30 5550 0199"
 SHARED_PHONE_BUYERS = ("MB-SHARED-1", "MB-SHARED-2", "MB-SHARED-3", "MB-SHARED-4")
+MEMBER_FROM, MEMBER_CHANGES = day(2), day(12)  # a loyalty member's email changes, another's goes
+MOVING_MEMBER, LEAVING_MEMBER = "LM-EMAIL-CHANGES", "LM-QUARANTINED-LATER"
 STEPS = [  # (days that arrive, full refresh)
     ({day(n) for n in range(1, 9)} - {LATE_WITHIN_LOOKBACK}, True),
     ({LATE_WITHIN_LOOKBACK, day(9)}, False),
@@ -131,6 +133,7 @@ class Builds:
     too_late_rows: dict[str, int] = field(default_factory=dict)
     resent: dict[str, list] = field(default_factory=dict)
     shared_phone: dict[str, dict] = field(default_factory=dict)
+    members: dict[str, dict] = field(default_factory=dict)
     published_status: dict = field(default_factory=dict)
 
 
@@ -223,6 +226,87 @@ def plant_phone_turning_junk(raw: Path) -> None:
             for buyer in buyers
         ]
         pq.write_table(pa.concat_tables([table, pa.Table.from_pylist(rows, table.schema)]), path)
+
+
+def plant_member_changes(raw: Path) -> None:
+    """Two loyalty members of day 2 whose snapshot rows change in day 12's extract.
+
+    MOVING_MEMBER is extracted again with another email (same card): its edges must move from
+    the old email's node to the new one. LEAVING_MEMBER is extracted again with an unparseable
+    enrolment time: its latest row is quarantined, the member leaves staging, and its edges and
+    stitched row must go. Members are a snapshot table: int_identity_edges replaces only the
+    records whose edges differ from the stored ones.
+    """
+    folder = raw / "loyalty" / "members"
+    template = next(
+        table
+        for table in (pq.read_table(path) for path in sorted(folder.glob("date=*/*.parquet")))
+        if table.num_rows
+    )
+    row = template.slice(0, 1).to_pylist()[0]
+    versions = {
+        MEMBER_FROM: [
+            {
+                "member_id": MOVING_MEMBER,
+                "card_number": "CARD-EMAIL-CHANGES",
+                "email": "moving.before@example.com",
+            },
+            {
+                "member_id": LEAVING_MEMBER,
+                "card_number": "CARD-QUARANTINED-LATER",
+                "email": "leaving@example.com",
+            },
+        ],
+        MEMBER_CHANGES: [
+            {
+                "member_id": MOVING_MEMBER,
+                "card_number": "CARD-EMAIL-CHANGES",
+                "email": "moving.after@example.com",
+            },
+            {
+                "member_id": LEAVING_MEMBER,
+                "card_number": "CARD-QUARANTINED-LATER",
+                "email": "leaving@example.com",
+                "enrolled_ts": "not a timestamp",
+            },
+        ],
+    }
+    for extract_day, changes in versions.items():
+        path = folder / f"date={extract_day.isoformat()}" / "part-0.parquet"
+        rows = [{**row, "phone": None, **change} for change in changes]
+        planted = pa.Table.from_pylist(rows, template.schema)
+        if path.exists():
+            planted = pa.concat_tables([pq.read_table(path), planted])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(planted, path)
+
+
+def member_identity(database: Path) -> dict[str, dict]:
+    """Per planted member: the nodes of its edges, its staged email hash, whether it is stitched."""
+    found: dict[str, dict] = {}
+    with duckdb.connect(str(database), read_only=True) as connection:
+        for member in (MOVING_MEMBER, LEAVING_MEMBER):
+            edges = connection.execute(
+                "select node_a, node_b from intermediate.int_identity_edges "
+                "where source_system = 'loyalty' and source_table = 'members' "
+                "and source_record_id = ?",
+                [member],
+            ).fetchall()
+            staged = connection.execute(
+                "select email_hash from staging.stg_loyalty__members where member_id = ?", [member]
+            ).fetchall()
+            stitched = connection.execute(
+                "select count(*) from intermediate.int_source_records_stitched "
+                "where source_system = 'loyalty' and source_table = 'members' "
+                "and source_record_id = ?",
+                [member],
+            ).fetchone()
+            found[member] = {
+                "nodes": {node for edge in edges for node in edge},
+                "email_hash": staged[0][0] if staged else None,
+                "stitched": stitched[0] if stitched else 0,
+            }
+    return found
 
 
 def shared_phone_customers(database: Path) -> dict[str, tuple]:
@@ -325,6 +409,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
     cookie, account = plant_late_login(raw)
     plant_resend_next_day(raw)
     plant_phone_turning_junk(raw)
+    plant_member_changes(raw)
     out = Builds(root, root / "full.duckdb", root / "stepwise.duckdb", {}, cookie, account)
 
     # F: everything at once, then once more on the same raw data
@@ -336,6 +421,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
     out.customers["full"] = customers(out.full, cookie, account)
     out.resent["full"] = resent_copies(out.full)
     out.shared_phone["full"] = shared_phone_customers(out.full)
+    out.members["full"] = member_identity(out.full)
     build(root, raw, "full", EVERYTHING)
     out.checksums["full again"] = checksums(out.full, out.manifest)
 
@@ -366,6 +452,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
         out.customers[name] = customers(out.stepwise, cookie, account)
         out.resent[name] = resent_copies(out.stepwise)
         out.shared_phone[name] = shared_phone_customers(out.stepwise)
+        out.members[name] = member_identity(out.stepwise)
     out.checksums["stepwise"] = checksums(out.stepwise, out.manifest)
     return out
 
@@ -468,3 +555,24 @@ def test_a_phone_turning_junk_on_a_later_day_splits_its_customer_as_a_full_refre
     assert len({customer for _, customer in after["nodes"]}) == 4
     assert len({customer for _, customer in after["records"]}) == 4
     assert after == builds.shared_phone["full"]
+
+
+def test_a_snapshot_row_that_changes_or_leaves_moves_or_drops_its_edges(builds: Builds):
+    before, after = builds.members["step 3"], builds.members["step 4"]
+    card = "loyalty:CARD-EMAIL-CHANGES"
+    # until day 12: the member's card and first email, both members stitched
+    old_email = f"email:{before[MOVING_MEMBER]['email_hash']}"
+    assert before[MOVING_MEMBER]["nodes"] == {card, old_email}
+    assert before[LEAVING_MEMBER]["nodes"] == {
+        "loyalty:CARD-QUARANTINED-LATER",
+        f"email:{before[LEAVING_MEMBER]['email_hash']}",
+    }
+    assert before[MOVING_MEMBER]["stitched"] == before[LEAVING_MEMBER]["stitched"] == 1
+    # day 12's extract, loaded incrementally: the edges follow the new email, the old one is gone
+    new_email = f"email:{after[MOVING_MEMBER]['email_hash']}"
+    assert new_email != old_email
+    assert after[MOVING_MEMBER]["nodes"] == {card, new_email}
+    assert after[MOVING_MEMBER]["stitched"] == 1
+    # the quarantined member left staging: no edge, no stitched row
+    assert after[LEAVING_MEMBER] == {"nodes": set(), "email_hash": None, "stitched": 0}
+    assert after == builds.members["full"]

@@ -20,16 +20,14 @@
 -- rows on the demo world) are extracted for the days a run re-reads (the lookback of each
 -- table's extract day, as in their staging tables) and kept afterwards; an event's edges depend
 -- on the event's own columns only. The edges of every other record (customers, orders,
--- contacts...: snapshots that may change) are extracted again on every run. `edge_partition`
--- is what a run replaces: an event table's extract day, or a whole other table (delete+insert
--- on DuckDB, insert_overwrite on Spark).
-{{
-    config(
-        materialized='incremental',
-        on_schema_change='fail',
-        **incremental_by_date_config('edge_partition')
-    )
-}}
+-- contacts...: snapshots that may change) are extracted again on every run and compared with
+-- the stored ones: only the records whose set of edges differs (changed, new or gone; per
+-- record the count of its edges and the sum of a 64-bit hash of each, macro
+-- identity_edge_set_hash, compared with the same of its stored edges) are replaced. What a run replaces (strategy replace_or_remove, key identity_edge_replace_key) is
+-- an event table's extract day (`edge_partition`) or one record of another table; a changed
+-- record gets a tombstone (its key deleted) and its current edges, if any. Spark rebuilds the
+-- model in full (replace_or_remove_config).
+{{ config(**replace_or_remove_config(identity_edge_replace_key())) }}
 
 {%- if execute and is_incremental() and 'edge_partition' not in (adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list) -%}
     {{ exceptions.raise_compiler_error(this ~ " was built before its edges were kept per extract day: rebuild it once with --full-refresh") }}
@@ -325,24 +323,146 @@ multi_edge_records as (
 
 ),
 
+{% if is_incremental() %}
+
+snapshot_edges as {{ cte_materialized() }} (
+    -- the other records' edges, extracted again: compared with the stored ones below
+    select source_system, source_table, source_record_id, node_a, node_b
+    from multi_edge_records
+),
+
+stored_snapshot_edges as (
+    select source_system, source_table, source_record_id, node_a, node_b
+    from {{ this }}
+    where event_extract_date is null
+),
+
+snapshot_signatures as (
+
+    -- per record: how many edges, and the sum of a hash of each (a multiset of its edges)
+    select
+        source_system,
+        source_table,
+        source_record_id,
+        count(*) as edge_count,
+        sum({{ identity_edge_set_hash('node_a', 'node_b') }}) as edge_hash_sum
+    from snapshot_edges
+    group by source_system, source_table, source_record_id
+
+),
+
+stored_signatures as (
+
+    select
+        source_system,
+        source_table,
+        source_record_id,
+        count(*) as edge_count,
+        sum({{ identity_edge_set_hash('node_a', 'node_b') }}) as edge_hash_sum
+    from stored_snapshot_edges
+    group by source_system, source_table, source_record_id
+
+),
+
+changed_records as {{ cte_materialized() }} (
+
+    -- records whose edges differ (edges gained or lost), new records and gone ones
+    select
+        coalesce(snapshot_signatures.source_system, stored_signatures.source_system) as source_system,
+        coalesce(snapshot_signatures.source_table, stored_signatures.source_table) as source_table,
+        coalesce(snapshot_signatures.source_record_id, stored_signatures.source_record_id) as source_record_id
+    from snapshot_signatures
+    full outer join stored_signatures
+        on
+            snapshot_signatures.source_system = stored_signatures.source_system
+            and snapshot_signatures.source_table = stored_signatures.source_table
+            and snapshot_signatures.source_record_id = stored_signatures.source_record_id
+    where
+        snapshot_signatures.source_record_id is null
+        or stored_signatures.source_record_id is null
+        or snapshot_signatures.edge_count != stored_signatures.edge_count
+        or snapshot_signatures.edge_hash_sum != stored_signatures.edge_hash_sum
+
+),
+
+distinct_edges as (
+
+    select * from single_edge_records
+
+    union all
+
+    select
+        snapshot_edges.source_system,
+        snapshot_edges.source_table,
+        snapshot_edges.source_record_id,
+        cast(null as date) as event_extract_date,
+        snapshot_edges.node_a,
+        snapshot_edges.node_b
+    from snapshot_edges
+    inner join changed_records
+        on
+            snapshot_edges.source_system = changed_records.source_system
+            and snapshot_edges.source_table = changed_records.source_table
+            and snapshot_edges.source_record_id = changed_records.source_record_id
+
+),
+
+{% else %}
+
 distinct_edges as (
 
     select * from single_edge_records
     union all
     select * from multi_edge_records
 
+),
+
+{% endif %}
+
+final as (
+
+    select
+        {{ dbt.hash(dbt.concat(["source_system", "'|'", "source_table", "'|'", "source_record_id", "'|'", "node_a", "'|'", "node_b"])) }} as identity_edge_id,
+        source_system,
+        source_table,
+        source_record_id,
+        node_a,
+        node_b,
+        event_extract_date,
+        case
+            when event_extract_date is null then {{ dbt.concat(["source_system", "'.'", "source_table"]) }}
+            else {{ dbt.concat(["source_system", "'.'", "source_table", "'|'", "cast(event_extract_date as " ~ dbt.type_string() ~ ")"]) }}
+        end as edge_partition
+    from distinct_edges
+
 )
 
 select
-    {{ dbt.hash(dbt.concat(["source_system", "'|'", "source_table", "'|'", "source_record_id", "'|'", "node_a", "'|'", "node_b"])) }} as identity_edge_id,
+    identity_edge_id,
     source_system,
     source_table,
     source_record_id,
     node_a,
     node_b,
     event_extract_date,
-    case
-        when event_extract_date is null then {{ dbt.concat(["source_system", "'.'", "source_table"]) }}
-        else {{ dbt.concat(["source_system", "'.'", "source_table", "'|'", "cast(event_extract_date as " ~ dbt.type_string() ~ ")"]) }}
-    end as edge_partition
-from distinct_edges
+    edge_partition{% if is_incremental() %},
+    false as is_removed{% endif %}
+from final
+{% if is_incremental() %}
+
+union all
+
+-- a tombstone per changed record: its stored edges are deleted (its current ones, if any, are
+-- inserted from the rows above)
+select
+    cast(null as {{ dbt.type_string() }}) as identity_edge_id,
+    source_system,
+    source_table,
+    source_record_id,
+    cast(null as {{ dbt.type_string() }}) as node_a,
+    cast(null as {{ dbt.type_string() }}) as node_b,
+    cast(null as date) as event_extract_date,
+    {{ dbt.concat(["source_system", "'.'", "source_table"]) }} as edge_partition,
+    true as is_removed
+from changed_records
+{% endif %}

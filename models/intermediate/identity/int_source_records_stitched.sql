@@ -6,10 +6,11 @@
 -- smallest among its edges, and the distinct count is worked out exactly, but with a
 -- count(distinct) only over the few records that carry more than one edge (most records,
 -- every event among them, carry one: a hash aggregate with min/max is then enough).
--- Incremental (DuckDB): a record is mapped again when its edges may have changed (a record of
--- a table int_identity_edges extracts in full on every run, or an event of a day inside the
--- lookback window of its table, worked out as in int_identity_edges from this table's
--- event_extract_date) or when the customer of one of its nodes changed. The customers the last
+-- Incremental (DuckDB): a record is mapped again when its edges may have changed (an event of a
+-- day inside the lookback window of its table, worked out as in int_identity_edges from this
+-- table's event_extract_date; a record of another table whose edge signature - how many edges,
+-- and the sum of a 60-bit number of each edge's identity_edge_id - differs from the one stored
+-- with its row, or that is new) or when the customer of one of its nodes changed. The customers the last
 -- run used are kept per node in `<this>__node_customers` (written by the post-hook
 -- stitched_node_customers_snapshot); a node whose customer differs, appears or disappears is
 -- changed. int_identity_edges is read where it is needed, not through one CTE (a CTE read several
@@ -19,6 +20,9 @@
 
 {%- if execute and is_incremental() and not stitched_node_customers_exist() -%}
     {{ exceptions.raise_compiler_error(this ~ " has no node customers snapshot (it was built before it was incremental): rebuild it once with --full-refresh") }}
+{%- endif -%}
+{%- if execute and is_incremental() and 'record_edge_hash_sum' not in (adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list) -%}
+    {{ exceptions.raise_compiler_error(this ~ " was built before it kept its records' edge signatures: rebuild it once with --full-refresh") }}
 {%- endif -%}
 {%- set web_day = "case when source_system = 'web_analytics' and source_table = 'events' then event_extract_date end" -%}
 {%- set app_day = "case when source_system = 'app_analytics' and source_table = 'events' then event_extract_date end" -%}
@@ -65,23 +69,62 @@ changed_nodes as (
 
 ),
 
-stored as (
+stored_events as (
 
-    -- the stored records of the tables and days int_identity_edges may have replaced
-    select source_record_key, source_system, source_table, source_record_id, event_extract_date
+    -- the stored events of the days int_identity_edges may have replaced
+    select source_record_key, source_system, source_table, source_record_id
     from {{ this }} as stored
-    where stored.event_extract_date is null or {{ stored_re_read_events }}
+    where stored.event_extract_date is not null and {{ stored_re_read_events }}
+
+),
+
+stored_signatures as (
+
+    -- the other records, with the signature of the edges they were mapped from
+    select source_record_key, source_system, source_table, source_record_id, record_edge_count, record_edge_hash_sum
+    from {{ this }}
+    where event_extract_date is null
+
+),
+
+signatures as {{ cte_materialized() }} (
+
+    -- the current signature of every record of the tables int_identity_edges extracts in full
+    select
+        source_system,
+        source_table,
+        source_record_id,
+        count(*) as record_edge_count,
+        sum({{ identity_hash_number('identity_edge_id') }}) as record_edge_hash_sum
+    from {{ ref('int_identity_edges') }}
+    where event_extract_date is null
+    group by source_system, source_table, source_record_id
 
 ),
 
 re_read_edges as (
 
-    -- the edges int_identity_edges may have replaced since this table was built
+    -- the events int_identity_edges may have replaced since this table was built
     select source_system, source_table, source_record_id
     from {{ ref('int_identity_edges') }}
+    where {{ re_read_events }}
+
+),
+
+changed_records as (
+
+    -- the other records whose edges differ from those they were mapped from, or that are new
+    select signatures.source_system, signatures.source_table, signatures.source_record_id
+    from signatures
+    left join stored_signatures
+        on
+            signatures.source_system = stored_signatures.source_system
+            and signatures.source_table = stored_signatures.source_table
+            and signatures.source_record_id = stored_signatures.source_record_id
     where
-        event_extract_date is null
-        or {{ re_read_events }}
+        stored_signatures.source_record_id is null
+        or signatures.record_edge_count != stored_signatures.record_edge_count
+        or signatures.record_edge_hash_sum != stored_signatures.record_edge_hash_sum
 
 ),
 
@@ -105,6 +148,8 @@ mapped_records as (
 
     select source_system, source_table, source_record_id from re_read_edges
     union
+    select source_system, source_table, source_record_id from changed_records
+    union
     select source_system, source_table, source_record_id from changed_node_edges
 
 ),
@@ -116,6 +161,7 @@ edges as (
         all_edges.source_table,
         all_edges.source_record_id,
         all_edges.event_extract_date,
+        all_edges.identity_edge_id,
         all_edges.node_a,
         all_edges.node_b
     from {{ ref('int_identity_edges') }} as all_edges
@@ -129,22 +175,36 @@ edges as (
 
 removed as (
 
-    -- of those, the records without any edge now
-    select stored.source_record_key
-    from stored
-    left join {{ ref('int_identity_edges') }} as all_edges
+    -- the stored records without any edge now: events of the re-read days, other records
+    select stored_events.source_record_key
+    from stored_events
+    left join (
+        select distinct source_system, source_table, source_record_id from re_read_edges
+    ) as event_records
         on
-            stored.source_system = all_edges.source_system
-            and stored.source_table = all_edges.source_table
-            and stored.source_record_id = all_edges.source_record_id
-    where all_edges.source_record_id is null
+            stored_events.source_system = event_records.source_system
+            and stored_events.source_table = event_records.source_table
+            and stored_events.source_record_id = event_records.source_record_id
+    where event_records.source_record_id is null
+
+    union all
+
+    select stored_signatures.source_record_key
+    from stored_signatures
+    left join signatures
+        on
+            stored_signatures.source_system = signatures.source_system
+            and stored_signatures.source_table = signatures.source_table
+            and stored_signatures.source_record_id = signatures.source_record_id
+    where signatures.source_record_id is null
 
 ),
 
 {% else %}
 
 edges as (
-    select source_system, source_table, source_record_id, event_extract_date, node_a, node_b from {{ ref('int_identity_edges') }}
+    select source_system, source_table, source_record_id, event_extract_date, identity_edge_id, node_a, node_b
+    from {{ ref('int_identity_edges') }}
 ),
 
 {% endif %}
@@ -156,6 +216,7 @@ edge_customers as (
         edges.source_table,
         edges.source_record_id,
         edges.event_extract_date,
+        case when edges.event_extract_date is null then {{ identity_hash_number('edges.identity_edge_id') }} end as edge_hash,
         customers_a.customer_id as customer_a,
         customers_b.customer_id as customer_b
     from edges
@@ -174,6 +235,7 @@ by_record as (
         source_record_id,
         max(event_extract_date) as event_extract_date,
         count(*) as edge_count,
+        sum(edge_hash) as record_edge_hash_sum,
         min(
             case
                 when customer_a is null then customer_b
@@ -248,7 +310,9 @@ stitched as (
         by_record.source_record_id,
         by_record.event_extract_date,
         by_record.customer_id,
-        coalesce(multi_edge_counts.customer_count, by_record.one_edge_customer_count) as customer_count
+        coalesce(multi_edge_counts.customer_count, by_record.one_edge_customer_count) as customer_count,
+        case when by_record.event_extract_date is null then by_record.edge_count end as record_edge_count,
+        by_record.record_edge_hash_sum
     from by_record
     left join multi_edge_counts
         on
@@ -265,7 +329,9 @@ select
     source_record_id,
     event_extract_date,
     customer_id,
-    customer_count{% if is_incremental() %},
+    customer_count,
+    record_edge_count,
+    record_edge_hash_sum{% if is_incremental() %},
     false as is_removed{% endif %}
 from stitched
 {% if is_incremental() %}
@@ -280,6 +346,8 @@ select
     cast(null as date) as event_extract_date,
     cast(null as {{ dbt.type_string() }}) as customer_id,
     cast(null as bigint) as customer_count,
+    cast(null as bigint) as record_edge_count,
+    cast(null as decimal(38, 0)) as record_edge_hash_sum,
     true as is_removed
 from removed
 {% endif %}
