@@ -23,9 +23,10 @@
 -- contacts...: snapshots that may change) are extracted again on every run and compared with
 -- the stored ones: only the records whose set of edges differs (changed, new or gone; per
 -- record the count of its edges and the sum of a 64-bit hash of each, macro
--- identity_edge_set_hash, compared with the same of its stored edges) are replaced. What a run replaces (strategy replace_or_remove, key identity_edge_replace_key) is
--- an event table's extract day (`edge_partition`) or one record of another table; a changed
--- record gets a tombstone (its key deleted) and its current edges, if any. Spark rebuilds the
+-- identity_edge_set_hash, compared with the same of its stored edges) are replaced. What a
+-- run replaces (strategy replace_or_remove, key identity_edge_replace_key) is an event table's
+-- extract day (`edge_partition`) or one record of another table; a changed record gets a
+-- tombstone (its key deleted) and its current edges, if any. Spark rebuilds the
 -- model in full (replace_or_remove_config).
 {{ config(**replace_or_remove_config(identity_edge_replace_key())) }}
 
@@ -337,21 +338,10 @@ stored_snapshot_edges as (
     where event_extract_date is null
 ),
 
-snapshot_signatures as (
-
-    -- per record: how many edges, and the sum of a hash of each (a multiset of its edges)
-    select
-        source_system,
-        source_table,
-        source_record_id,
-        count(*) as edge_count,
-        sum({{ identity_edge_set_hash('node_a', 'node_b') }}) as edge_hash_sum
-    from snapshot_edges
-    group by source_system, source_table, source_record_id
-
-),
-
-stored_signatures as (
+{#- per record: how many edges, and the sum of a hash of each (a multiset of its edges), for the
+    edges extracted now and for the stored ones -#}
+{% for side, edges in [('snapshot', 'snapshot_edges'), ('stored', 'stored_snapshot_edges')] %}
+{{ side }}_signatures as (
 
     select
         source_system,
@@ -359,10 +349,11 @@ stored_signatures as (
         source_record_id,
         count(*) as edge_count,
         sum({{ identity_edge_set_hash('node_a', 'node_b') }}) as edge_hash_sum
-    from stored_snapshot_edges
+    from {{ edges }}
     group by source_system, source_table, source_record_id
 
 ),
+{% endfor %}
 
 changed_records as {{ cte_materialized() }} (
 
