@@ -4,23 +4,16 @@
     hash sum in a node's edge signature (int_identity_components_resolved). The
     same number on every engine, so the column compares equal across engines.
 #}
-{% macro identity_neighbour_hash(expression) %}
-    {{ return(adapter.dispatch('identity_neighbour_hash', 'omnichannel')(expression)) }}
-{% endmacro %}
-
-{% macro default__identity_neighbour_hash(expression) -%}
-    cast(cast(conv(substr({{ dbt.hash(expression) }}, 1, 15), 16, 10) as bigint) as decimal(38, 0))
-{%- endmacro %}
-
-{% macro duckdb__identity_neighbour_hash(expression) -%}
-    cast(cast(concat('0x', substr({{ dbt.hash(expression) }}, 1, 15)) as bigint) as decimal(38, 0))
+{% macro identity_neighbour_hash(expression) -%}
+    {{ identity_hash_number(dbt.hash(expression)) }}
 {%- endmacro %}
 
 
 {#
-    The same 60-bit number (decimal(38,0)) from a hash already worked out (an md5 in hex):
-    the first 15 hex digits. int_source_records_stitched sums it over a record's
-    identity_edge_id values: the signature of its edges.
+    The 60-bit number (decimal(38,0)) of a hash already worked out (an md5 in hex): its first
+    15 hex digits. identity_neighbour_hash applies it to a node id's md5;
+    int_source_records_stitched sums it over a record's identity_edge_id values: the signature
+    of its edges.
 #}
 {% macro identity_hash_number(hash_expression) %}
     {{ return(adapter.dispatch('identity_hash_number', 'omnichannel')(hash_expression)) }}
@@ -54,3 +47,4 @@
 {% macro duckdb__identity_edge_set_hash(node_a, node_b) -%}
     cast(hash({{ node_a }}, {{ node_b }}) as hugeint)
 {%- endmacro %}
+
